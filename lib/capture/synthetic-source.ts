@@ -1,0 +1,99 @@
+// The built-in synthetic camera: a worker thread renders the scene (see
+// workers/synthetic-scene.ts) so the main thread and the encoders keep their
+// cores. If the thread dies it is restarted after a second, and health shows it.
+
+import { Worker } from 'node:worker_threads';
+import type { RawRing } from '../pipeline/raw-ring.js';
+import type { FrameSink, FrameSource, SourceHealth } from './source.js';
+
+export interface SyntheticSourceOptions {
+  fps: number;
+  scene: 'moving' | 'static';
+}
+
+const workerUrl = new URL('../../workers/synthetic-camera.js', import.meta.url);
+const RESTART_DELAY_MS = 1000;
+
+export class SyntheticSource implements FrameSource {
+  readonly type = 'synthetic';
+  readonly #options: SyntheticSourceOptions;
+  /** The render thread while running. */
+  #worker: Worker | null = null;
+  #ring: RawRing | null = null;
+  #sink: FrameSink | null = null;
+  #closing = false;
+  #restartTimer: NodeJS.Timeout | null = null;
+  #health: SourceHealth = {
+    state: 'unavailable', type: 'synthetic', frames: 0, lastFrameAt: 0,
+    consecutiveFailures: 0, recoveryAttempts: 0, lastError: null,
+  };
+
+  constructor(options: SyntheticSourceOptions) {
+    this.#options = options;
+  }
+
+  open(ring: RawRing, sink: FrameSink): Promise<void> {
+    this.#ring = ring;
+    this.#sink = sink;
+    return this.#spawn();
+  }
+
+  #spawn(): Promise<void> {
+    return new Promise((resolve, reject) => {
+      const ring = this.#ring!;
+      const worker = new Worker(workerUrl, {
+        workerData: { sab: ring.sab, fps: this.#options.fps, still: this.#options.scene === 'static' },
+      });
+      this.#worker = worker;
+      let ready = false;
+      worker.on('message', (msg: number | { type: string }) => {
+        if (typeof msg === 'number') {
+          this.#health.frames++;
+          this.#health.lastFrameAt = ring.captureTime(ring.slotOf(msg));
+          if (this.#health.state !== 'healthy') {
+            this.#health.state = 'healthy';
+            this.#health.consecutiveFailures = 0;
+          }
+          this.#sink!.frame(msg);
+        } else if (msg.type === 'ready' && !ready) {
+          ready = true;
+          resolve();
+        }
+      });
+      worker.on('error', (err) => {
+        this.#health.lastError = err.message;
+        if (!ready) reject(err);
+      });
+      worker.on('exit', () => {
+        if (this.#worker === worker) this.#worker = null;
+        if (this.#closing) return;
+        this.#health.state = 'recovering';
+        this.#health.consecutiveFailures++;
+        this.#health.recoveryAttempts++;
+        this.#restartTimer = setTimeout(() => {
+          this.#restartTimer = null;
+          if (!this.#closing) this.#spawn().catch((e: Error) => { this.#health.state = 'failed'; this.#health.lastError = e.message; });
+        }, RESTART_DELAY_MS);
+      });
+    });
+  }
+
+  async close(): Promise<void> {
+    this.#closing = true;
+    if (this.#restartTimer) clearTimeout(this.#restartTimer);
+    const worker = this.#worker;
+    this.#ring?.stop();
+    if (worker) {
+      const exited = new Promise((r) => worker.once('exit', r));
+      // The thread sees the stop flag within one frame; terminate is the backstop.
+      const timer = setTimeout(() => void worker.terminate(), 500);
+      await exited;
+      clearTimeout(timer);
+    }
+    this.#health.state = 'unavailable';
+  }
+
+  health(): SourceHealth {
+    return this.#health;
+  }
+}

@@ -1,0 +1,58 @@
+// The validated configuration. Field names follow config/default.yaml, which
+// follows the seed, so the YAML a user writes and the code read the same.
+
+export interface CorsConfig {
+  origins: string[];
+  allow_credentials: boolean;
+  max_age_s: number;
+}
+
+export interface HttpConfig {
+  host: string;
+  port: number;
+  max_body_bytes: number;
+  cors: CorsConfig;
+}
+
+export interface StreamingConfig {
+  fps: number;
+  quality: number;
+  width: number;
+  height: number;
+  enable_cache: boolean;
+  cache_ttl_ms: number;
+  skip_identical_frames: boolean;
+  min_quality: number;
+  max_quality: number;
+  quality_step: number;
+  adapt_down_ms: number;
+  adapt_up_ms: number;
+  min_fps: number;
+  max_fps: number;
+  max_http_clients: number;
+  max_ws_clients: number;
+}
+
+export interface PipelineConfig {
+  workers: number;
+  ring_slots: number;
+  encoded_slots: number;
+  encoder: 'pool' | 'main_thread';
+}
+
+export interface SourceConfig {
+  type: 'synthetic' | 'v4l2' | 'ffmpeg';
+  scene?: 'moving' | 'static';
+  device?: string;
+  input?: string;
+  loop?: boolean;
+  pixel_format?: 'mjpeg' | 'yuyv';
+}
+
+export interface SkyfeedConfig {
+  http: HttpConfig;
+  streaming: StreamingConfig;
+  pipeline: PipelineConfig;
+  source: SourceConfig;
+  [section: string]: unknown;
+}

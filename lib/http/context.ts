@@ -1,0 +1,25 @@
+// What route groups share. Built once by the server; routes read it, they
+// never construct engine parts themselves.
+
+import type * as UWS from 'uWebSockets.js';
+import type { SkyfeedConfig } from '../config/types.js';
+import type { FramePipeline } from '../pipeline/frame-pipeline.js';
+import type { Fanout } from '../stream/fanout.js';
+import type { QualityPolicy } from '../stream/quality-tiers.js';
+import type { CorsPolicy } from './cors.js';
+import type { StreamStats } from '../stream/stream-stats.js';
+
+export interface ServerContext {
+  uws: typeof UWS;
+  config: SkyfeedConfig;
+  pipeline: FramePipeline;
+  fanout: Fanout;
+  stats: StreamStats;
+  policy: QualityPolicy;
+  cors: CorsPolicy;
+  startedAt: number;
+  /** True once shutdown began: new streams are refused. */
+  shuttingDown: boolean;
+}
+
+export type RouteGroup = (app: UWS.TemplatedApp, ctx: ServerContext) => void;

@@ -1,0 +1,54 @@
+// CORS from config: explicit origins, never a wildcard together with
+// credentials (the config loader refuses that combination). The seed's
+// allow_origins=["*"] with credentials was an exposure the original fixed.
+
+import type { CorsConfig } from '../config/types.js';
+
+export interface CorsPolicy {
+  /** Headers to add for a request from `origin`; empty when not allowed. */
+  headersFor(origin: string): [string, string][];
+  /** Whether a browser at `origin` may use the API (and open WebSockets). */
+  allows(origin: string, host: string): boolean;
+  preflight(origin: string): [string, string][];
+}
+
+export function corsPolicy(cfg: CorsConfig): CorsPolicy {
+  const any = cfg.origins.includes('*');
+  const allowed = new Set(cfg.origins);
+  const none: [string, string][] = [];
+  // Built once per origin on first use; bounded by the configured list.
+  const cache = new Map<string, [string, string][]>();
+  const headersFor = (origin: string): [string, string][] => {
+    if (!origin || !(any || allowed.has(origin))) return none;
+    let h = cache.get(origin);
+    if (!h) {
+      h = [['Access-Control-Allow-Origin', any ? '*' : origin], ['Vary', 'Origin']];
+      if (cfg.allow_credentials) h.push(['Access-Control-Allow-Credentials', 'true']);
+      if (cache.size < 128) cache.set(origin, h);
+    }
+    return h;
+  };
+  return {
+    headersFor,
+    allows(origin, host) {
+      if (!origin) return true; // not a browser: tools, scripts, the ground station
+      if (any || allowed.has(origin)) return true;
+      // Same origin: the page served by this server.
+      try {
+        return new URL(origin).host === host;
+      } catch {
+        return false;
+      }
+    },
+    preflight(origin) {
+      const base = headersFor(origin);
+      if (base === none) return none;
+      return [
+        ...base,
+        ['Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS'],
+        ['Access-Control-Allow-Headers', 'Content-Type, Authorization'],
+        ['Access-Control-Max-Age', String(cfg.max_age_s)],
+      ];
+    },
+  };
+}

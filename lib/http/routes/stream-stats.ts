@@ -1,0 +1,31 @@
+// GET /stats and GET /status.
+
+import type { RouteGroup } from '../context.js';
+import { sendJson, type Reply } from '../respond.js';
+
+export const streamStatsRoutes: RouteGroup = (app, ctx) => {
+  app.get('/stats', (res, req) => {
+    const reply: Reply = { res, aborted: false, cors: ctx.cors.headersFor(req.getHeader('origin')) };
+    sendJson(reply, 200, ctx.stats.snapshot(ctx.config.streaming.fps, ctx.config.streaming.quality));
+  });
+
+  app.get('/status', (res, req) => {
+    const reply: Reply = { res, aborted: false, cors: ctx.cors.headersFor(req.getHeader('origin')) };
+    const source = ctx.pipeline.source?.health();
+    sendJson(reply, 200, {
+      video_status: source?.state ?? 'unavailable',
+      source: source ?? null,
+      streaming: {
+        fps: ctx.config.streaming.fps,
+        capture_fps: Math.round(ctx.stats.captureFps * 10) / 10,
+        encoded_fps: Math.round(ctx.stats.encodedFps * 10) / 10,
+        width: ctx.config.streaming.width,
+        height: ctx.config.streaming.height,
+        quality: ctx.config.streaming.quality,
+      },
+      clients: { http: ctx.fanout.count('mjpeg'), ws: ctx.fanout.count('ws') },
+      uptime: Math.round(ctx.stats.uptime() * 10) / 10,
+      timestamp: Date.now() / 1000,
+    });
+  });
+};

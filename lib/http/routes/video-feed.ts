@@ -1,0 +1,63 @@
+// GET /video_feed (MJPEG) and GET /snapshot.
+
+import type { RouteGroup } from '../context.js';
+import { requestInfo } from '../request.js';
+import { intParam, QueryError } from '../query.js';
+import { sendBytes, sendError, type Reply } from '../respond.js';
+import { MjpegClient } from '../../stream/mjpeg.js';
+
+const SNAPSHOT_TIMEOUT_MS = 3000;
+
+export const videoFeedRoutes: RouteGroup = (app, ctx) => {
+  const s = ctx.config.streaming;
+
+  app.get('/video_feed', (res, req) => {
+    const info = requestInfo(req, res);
+    const cors = ctx.cors.headersFor(info.origin);
+    const reply: Reply = { res, aborted: false, cors };
+    if (ctx.shuttingDown) return sendError(reply, 503, 'Server shutting down');
+    let quality: number;
+    let fps: number;
+    try {
+      quality = intParam(info.query, 'quality', s.quality, s.min_quality, s.max_quality);
+      fps = intParam(info.query, 'fps', Math.min(s.max_fps, Math.max(s.min_fps, s.fps || s.max_fps)), s.min_fps, s.max_fps);
+    } catch (err) {
+      if (err instanceof QueryError) return sendError(reply, 400, err.message);
+      throw err;
+    }
+    if (ctx.fanout.count('mjpeg') >= s.max_http_clients) {
+      return sendError(reply, 503, `Max HTTP stream clients reached (${s.max_http_clients})`);
+    }
+    const headers: [string, string][] = [
+      ['Content-Type', 'multipart/x-mixed-replace; boundary=frame'],
+      ['Cache-Control', 'no-cache, no-store, must-revalidate'],
+      ['Pragma', 'no-cache'],
+      ['X-Accel-Buffering', 'no'],
+      ...cors,
+    ];
+    const client = new MjpegClient(res, info.remote, quality, fps, ctx.policy, s.fps, headers, (c) => ctx.fanout.remove(c));
+    ctx.fanout.add(client);
+  });
+
+  app.get('/snapshot', (res, req) => {
+    const info = requestInfo(req, res);
+    const reply: Reply = { res, aborted: false, cors: ctx.cors.headersFor(info.origin) };
+    res.onAborted(() => { reply.aborted = true; });
+    let quality: number;
+    try {
+      quality = intParam(info.query, 'quality', s.quality, s.min_quality, s.max_quality);
+    } catch (err) {
+      if (err instanceof QueryError) return sendError(reply, 400, err.message);
+      throw err;
+    }
+    ctx.pipeline.snapshot(quality, SNAPSHOT_TIMEOUT_MS).then((frame) => {
+      if (!frame) return sendError(reply, 503, 'No frame available from the video source');
+      // Copy-free: the JPEG view goes straight to uWS, synchronously.
+      sendBytes(reply, 200, 'image/jpeg', frame.jpeg, [
+        ['Cache-Control', 'no-store'],
+        ['X-Timestamp', frame.timestamp],
+        ['X-Frame-Id', String(frame.id)],
+      ]);
+    });
+  });
+};

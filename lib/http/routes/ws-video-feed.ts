@@ -1,0 +1,117 @@
+// WS /ws/video_feed, as api-contract.md describes it: per frame a JSON meta
+// message then the binary JPEG; client messages quality, fps and ping.
+
+import type { WebSocket } from 'uWebSockets.js';
+import type { RouteGroup } from '../context.js';
+import { requestInfo } from '../request.js';
+import { intParam, QueryError } from '../query.js';
+import { statusLine } from '../respond.js';
+import { WsClient, type WsUserData } from '../../stream/ws-client.js';
+
+const decoder = new TextDecoder();
+/** Client messages are tiny; anything larger closes the socket (uWS enforces it). */
+const MAX_MESSAGE_BYTES = 4096;
+
+export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
+  const s = ctx.config.streaming;
+  const defaultFps = Math.min(s.max_fps, Math.max(s.min_fps, s.fps || s.max_fps));
+
+  const error = (client: WsClient, message: string) => client.sendJson({ type: 'error', message });
+
+  const onMessage = (ws: WebSocket<WsUserData>, data: ArrayBuffer, isBinary: boolean) => {
+    const client = ws.getUserData().client;
+    if (!client) return;
+    if (isBinary) return error(client, 'binary messages are not accepted; send JSON text');
+    let msg: unknown;
+    try {
+      msg = JSON.parse(decoder.decode(data));
+    } catch {
+      return error(client, 'malformed JSON');
+    }
+    if (typeof msg !== 'object' || msg === null || Array.isArray(msg)) return error(client, 'message must be a JSON object');
+    const m = msg as Record<string, unknown>;
+    switch (m.type) {
+      case 'ping': {
+        const pong: Record<string, unknown> = { type: 'pong', timestamp: Date.now() / 1000 };
+        if (typeof m.client_timestamp === 'number') pong.client_timestamp = m.client_timestamp;
+        return client.sendJson(pong);
+      }
+      case 'quality': {
+        const q = m.quality;
+        if (typeof q !== 'number' || !Number.isInteger(q) || q < s.min_quality || q > s.max_quality) {
+          return error(client, `quality must be an integer within ${s.min_quality}..${s.max_quality}`);
+        }
+        client.quality.request(q, performance.now());
+        ctx.fanout.retier(client);
+        return client.sendJson({ type: 'quality', quality: client.quality.tier, requested: q });
+      }
+      case 'fps': {
+        const f = m.fps;
+        if (typeof f !== 'number' || !Number.isInteger(f) || f < s.min_fps || f > s.max_fps) {
+          return error(client, `fps must be an integer within ${s.min_fps}..${s.max_fps}`);
+        }
+        client.setFps(f);
+        return client.sendJson({ type: 'fps', fps: f });
+      }
+      default:
+        return error(client, `unknown message type ${JSON.stringify(m.type ?? null)}; expected quality, fps or ping`);
+    }
+  };
+
+  app.ws<WsUserData>('/ws/video_feed', {
+    compression: 0, // JPEG does not compress; deflate would only burn CPU
+    maxPayloadLength: MAX_MESSAGE_BYTES,
+    // Bounds what one slow socket can hold: a couple of frames at most.
+    maxBackpressure: 2 * ctx.pipeline.encoded.capacity,
+    closeOnBackpressureLimit: 0,
+    idleTimeout: 120,
+    sendPingsAutomatically: true,
+
+    upgrade: (res, req, context) => {
+      const info = requestInfo(req, res);
+      const key = req.getHeader('sec-websocket-key');
+      const protocol = req.getHeader('sec-websocket-protocol');
+      const extensions = req.getHeader('sec-websocket-extensions');
+      // Browsers send Origin; a page from a foreign origin may not drive the stream.
+      if (!ctx.cors.allows(info.origin, info.host) || ctx.shuttingDown) {
+        res.cork(() => res.writeStatus(statusLine(403)).end('Origin not allowed'));
+        return;
+      }
+      let quality = s.quality;
+      let fps = defaultFps;
+      try {
+        quality = intParam(info.query, 'quality', s.quality, s.min_quality, s.max_quality);
+        fps = intParam(info.query, 'fps', defaultFps, s.min_fps, s.max_fps);
+      } catch (err) {
+        if (!(err instanceof QueryError)) throw err;
+        res.cork(() => res.writeStatus(statusLine(400)).end(err.message));
+        return;
+      }
+      const data: WsUserData = {
+        remote: info.remote, quality, fps, client: null,
+        rejected: ctx.fanout.count('ws') >= s.max_ws_clients,
+      };
+      res.upgrade(data, key, protocol, extensions, context);
+    },
+
+    open: (ws) => {
+      const data = ws.getUserData();
+      if (data.rejected) {
+        ws.end(1008, 'Max connections reached');
+        return;
+      }
+      const client = new WsClient(ws, data.remote, data.quality, data.fps, ctx.policy, s.fps);
+      data.client = client;
+      ctx.fanout.add(client);
+    },
+
+    message: onMessage,
+
+    close: (ws) => {
+      const client = ws.getUserData().client;
+      if (!client) return;
+      client.closed = true;
+      ctx.fanout.remove(client);
+    },
+  });
+};

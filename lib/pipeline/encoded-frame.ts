@@ -1,0 +1,57 @@
+import { PART_SUFFIX, type EncodedRing } from './encoded-ring.js';
+
+/**
+ * One JPEG at one quality, as every client of that quality receives it.
+ * Built once per frame per quality; clients only hold a reference.
+ */
+export interface EncodedFrame {
+  /** Frame id: the capture sequence number. */
+  id: number;
+  quality: number;
+  /** Capture time, epoch ms (sub-ms precision). */
+  captureMs: number;
+  /** Epoch ms when the encode finished (or the identical frame was reused). */
+  readyMs: number;
+  hash: bigint;
+  slot: number;
+  length: number;
+  /** The whole multipart part: header, JPEG, CRLF. A view into the ring. */
+  part: Uint8Array;
+  /** The JPEG alone. A view into the ring. */
+  jpeg: Uint8Array;
+  /** The WebSocket meta message that precedes the binary JPEG. */
+  wsMeta: string;
+  /** X-Timestamp value: capture time in epoch seconds with µs precision. */
+  timestamp: string;
+}
+
+const CRLF0 = 13;
+const CRLF1 = 10;
+
+/**
+ * Writes the part header right-aligned before the JPEG and CRLF after it,
+ * and returns the frame record. Header bytes are ASCII, written directly:
+ * no intermediate Buffer.
+ */
+export function publishFrame(
+  ring: EncodedRing, slot: number, length: number, id: number, quality: number,
+  captureMs: number, readyMs: number, hash: bigint,
+): EncodedFrame {
+  const timestamp = (captureMs / 1000).toFixed(6);
+  const header =
+    `--frame\r\nContent-Type: image/jpeg\r\nContent-Length: ${length}\r\n` +
+    `X-Timestamp: ${timestamp}\r\nX-Frame-Id: ${id}\r\n\r\n`;
+  const jpegStart = ring.jpegOffset(slot);
+  const start = jpegStart - header.length;
+  const bytes = ring.bytes;
+  for (let i = 0; i < header.length; i++) bytes[start + i] = header.charCodeAt(i);
+  bytes[jpegStart + length] = CRLF0;
+  bytes[jpegStart + length + 1] = CRLF1;
+  const wsMeta = `{"type":"frame","timestamp":${timestamp},"frame_id":${id},"quality":${quality},"size":${length}}`;
+  return {
+    id, quality, captureMs, readyMs, hash, slot, length, timestamp, wsMeta,
+    part: new Uint8Array(ring.sab, start, header.length + length + PART_SUFFIX),
+    jpeg: new Uint8Array(ring.sab, jpegStart, length),
+  };
+}
+

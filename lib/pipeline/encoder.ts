@@ -1,0 +1,63 @@
+// The encode step itself, independent of where it runs: a piscina worker
+// (workers/encode.ts, the real configuration) or the main thread (the
+// bench's ablation that shows what the pool buys).
+//
+// Hash the raw frame in place; unless it equals the previous picture,
+// JPEG-encode it once per requested quality into the encoded ring.
+
+import sharp from 'sharp';
+import xxhash from 'xxhash-wasm';
+import { RawRing } from './raw-ring.js';
+import { EncodedRing } from './encoded-ring.js';
+import { realtimeJpeg } from './jpeg-options.js';
+import { EncodeOutcome, type EncodeResult, type EncodeTask, type EncodeWorkerData } from './messages.js';
+
+export type EncodeFn = (task: EncodeTask) => Promise<EncodeResult>;
+
+export async function createEncoder(data: EncodeWorkerData): Promise<EncodeFn> {
+  const raw = RawRing.attach(data.rawSab);
+  const encoded = new EncodedRing(data.encoded, data.encodedSab);
+  const { h64Raw } = await xxhash();
+  // Built once: options objects and the raw-input descriptor never change.
+  const jpegOptions = new Map<number, ReturnType<typeof realtimeJpeg>>();
+  const rawInput = { raw: { width: raw.width, height: raw.height, channels: 3 as const } };
+  const frameBytes = raw.width * raw.height * 3;
+
+  const torn = (seq: number, hash: bigint, hashMs: number): EncodeResult =>
+    ({ seq, outcome: EncodeOutcome.Torn, hash, lengths: [], encodeMs: [], hashMs });
+
+  return async function encode(task: EncodeTask): Promise<EncodeResult> {
+    const { seq, slot } = task;
+    if (raw.slotSeq(slot) !== seq) return torn(seq, 0n, 0);
+    const pixels = raw.view(slot).subarray(0, frameBytes);
+
+    const t0 = performance.now();
+    const hash = h64Raw(pixels);
+    const hashMs = performance.now() - t0;
+    if (raw.slotSeq(slot) !== seq) return torn(seq, hash, hashMs);
+    if (task.prevHash !== null && hash === task.prevHash) {
+      return { seq, outcome: EncodeOutcome.Identical, hash, lengths: [], encodeMs: [], hashMs };
+    }
+
+    const lengths: number[] = [];
+    const encodeMs: number[] = [];
+    for (let i = 0; i < task.qualities.length; i++) {
+      const q = task.qualities[i];
+      let opts = jpegOptions.get(q);
+      if (!opts) jpegOptions.set(q, (opts = realtimeJpeg(q)));
+      const t1 = performance.now();
+      const jpeg = await sharp(pixels, rawInput).jpeg(opts).toBuffer();
+      // The camera may have lapped us while libvips read the pixels.
+      if (raw.slotSeq(slot) !== seq) return torn(seq, hash, hashMs);
+      if (jpeg.length > encoded.capacity) {
+        lengths.push(-1);
+      } else {
+        // sharp hands back its own buffer; one memcpy puts it in the shared slot.
+        encoded.bytes.set(jpeg, encoded.jpegOffset(task.outSlots[i]));
+        lengths.push(jpeg.length);
+      }
+      encodeMs.push(performance.now() - t1);
+    }
+    return { seq, outcome: EncodeOutcome.Encoded, hash, lengths, encodeMs, hashMs };
+  };
+}

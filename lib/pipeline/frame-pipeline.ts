@@ -1,0 +1,367 @@
+// All drop decisions live here, in one place (as in µStreamer's stream loop):
+// take the newest raw frame, encode only while someone watches, encode each
+// frame once per quality in demand, skip identical pictures, and discard
+// results that finish out of order or were torn by the camera lapping them.
+
+import { availableParallelism } from 'node:os';
+import { Piscina } from 'piscina';
+import { RawRing } from './raw-ring.js';
+import { EncodedRing, jpegCapacity } from './encoded-ring.js';
+import { publishFrame, type EncodedFrame } from './encoded-frame.js';
+import { TimingWindow } from './timing-window.js';
+import { EncodeOutcome, type EncodeResult, type EncodeTask, type EncodeWorkerData } from './messages.js';
+import { createEncoder, type EncodeFn } from './encoder.js';
+import type { FrameSource } from '../capture/source.js';
+
+export interface PipelineOptions {
+  width: number;
+  height: number;
+  /** 0 = one worker per core. */
+  workers: number;
+  ringSlots: number;
+  encodedSlots: number;
+  skipIdentical: boolean;
+  enableCache: boolean;
+  cacheTtlMs: number;
+  defaultQuality: number;
+  /**
+   * Where encodes run: 'pool' (worker threads, the design) or 'main_thread'
+   * (the bench's ablation: sharp called from the event-loop thread, one
+   * frame at a time, as a plain Node server would).
+   */
+  encoder?: 'pool' | 'main_thread';
+}
+
+export type FrameListener = (frame: EncodedFrame) => void;
+
+/** Counters shown by /stats; plain numbers so reading them allocates nothing. */
+export interface PipelineCounters {
+  framesCaptured: number;
+  framesEncoded: number;
+  encodes: number;
+  identicalSkipped: number;
+  staleSkipped: number;
+  idleSkipped: number;
+  torn: number;
+  overflow: number;
+  outOfOrder: number;
+  workerErrors: number;
+  slotsExhausted: number;
+}
+
+interface SnapshotWaiter {
+  quality: number;
+  resolve: (frame: EncodedFrame | null) => void;
+  timer: NodeJS.Timeout;
+}
+
+const encodeWorkerUrl = new URL('../../workers/encode.js', import.meta.url).href;
+/** Snapshot requests waiting for a fresh frame; beyond this they are refused. */
+const MAX_SNAPSHOT_WAITERS = 256;
+
+export class FramePipeline {
+  readonly raw: RawRing;
+  readonly encoded: EncodedRing;
+  readonly workers: number;
+  readonly counters: PipelineCounters = {
+    framesCaptured: 0, framesEncoded: 0, encodes: 0, identicalSkipped: 0, staleSkipped: 0,
+    idleSkipped: 0, torn: 0, overflow: 0, outOfOrder: 0, workerErrors: 0, slotsExhausted: 0,
+  };
+  readonly encodeMs = new TimingWindow(1024);
+  readonly #opts: PipelineOptions;
+  /** The worker pool; null when encoding on the main thread. */
+  readonly #pool: Piscina<EncodeTask, EncodeResult> | null;
+  readonly #workerData: EncodeWorkerData;
+  /** Runs one encode task wherever encodes run. */
+  #run: EncodeFn;
+  #source: FrameSource | null = null;
+  /** Stream clients per quality; a quality with 0 is not encoded. */
+  readonly #demand = new Map<number, number>();
+  /** Newest published frame per quality. */
+  readonly #current = new Map<number, EncodedFrame>();
+  /** Encoded-ring slots not lent to a task nor holding a current frame. */
+  readonly #free: number[] = [];
+  #waiters: SnapshotWaiter[] = [];
+  #listeners: FrameListener[] = [];
+  #inflight = 0;
+  /** Newest raw frame that arrived while all workers were busy; -1: none. */
+  #pendingSeq = -1;
+  /** Hash of the newest published picture. */
+  #lastHash: bigint | null = null;
+  #closed = false;
+  #started = false;
+
+  constructor(opts: PipelineOptions) {
+    this.#opts = opts;
+    const inline = opts.encoder === 'main_thread';
+    this.workers = inline ? 1 : opts.workers > 0 ? opts.workers : availableParallelism();
+    this.raw = RawRing.create({
+      slots: opts.ringSlots, width: opts.width, height: opts.height, slotBytes: opts.width * opts.height * 3,
+    });
+    this.encoded = new EncodedRing({ slots: opts.encodedSlots, capacity: jpegCapacity(opts.width, opts.height) });
+    for (let i = opts.encodedSlots - 1; i >= 0; i--) this.#free.push(i);
+    const workerData: EncodeWorkerData = {
+      rawSab: this.raw.sab, encodedSab: this.encoded.sab,
+      raw: { slots: this.raw.slots, width: opts.width, height: opts.height, slotBytes: this.raw.slotBytes },
+      encoded: { slots: this.encoded.slots, capacity: this.encoded.capacity },
+    };
+    this.#workerData = workerData;
+    if (inline) {
+      this.#pool = null;
+      this.#run = () => Promise.reject(new Error('encoder not started'));
+    } else {
+      const pool = new Piscina<EncodeTask, EncodeResult>({
+        filename: encodeWorkerUrl,
+        minThreads: this.workers,
+        maxThreads: this.workers,
+        concurrentTasksPerWorker: 1,
+        // We never hand out more tasks than workers; the queue is a backstop.
+        maxQueue: this.workers,
+        workerData,
+      });
+      this.#pool = pool;
+      this.#run = (task) => pool.run(task);
+    }
+  }
+
+  /** Starts capture from `source`. The pipeline owns it from here. */
+  async start(source: FrameSource): Promise<void> {
+    if (!this.#pool && !this.#started) this.#run = await createEncoder(this.#workerData);
+    this.#started = true;
+    this.#source = source;
+    await source.open(this.raw, { frame: (seq) => this.#onRawFrame(seq) });
+  }
+
+  get source(): FrameSource | null {
+    return this.#source;
+  }
+
+  /** Swaps the source (e.g. a new fps); clients keep their streams. */
+  async replaceSource(source: FrameSource): Promise<void> {
+    const old = this.#source;
+    this.#source = null;
+    if (old) await old.close();
+    await this.start(source);
+  }
+
+  onFrame(listener: FrameListener): void {
+    this.#listeners.push(listener);
+  }
+
+  /** A stream client starts (+1) or stops (-1) wanting `quality`. */
+  addDemand(quality: number, delta: number): void {
+    const n = (this.#demand.get(quality) ?? 0) + delta;
+    if (n <= 0) this.#demand.delete(quality);
+    else this.#demand.set(quality, n);
+  }
+
+  current(quality: number): EncodedFrame | undefined {
+    return this.#current.get(quality);
+  }
+
+  /** Encoded frames held for reuse (the seed's cache_size). */
+  qualitiesCached(): number {
+    return this.#current.size;
+  }
+
+  /** Qualities with at least one stream client. */
+  qualitiesInDemand(): number[] {
+    return [...this.#demand.keys()];
+  }
+
+  /** The pool's threads (fault-injection tests terminate one). */
+  get threads(): readonly { terminate(): Promise<number> }[] {
+    return this.#pool?.threads ?? [];
+  }
+
+  get inflight(): number {
+    return this.#inflight;
+  }
+
+  /**
+   * The newest frame at `quality`: the cached one while it is younger than
+   * cache_ttl_ms (or the tier is streaming anyway), else the next one encoded.
+   * Resolves null if none arrives within `timeoutMs` or too many wait.
+   */
+  snapshot(quality: number, timeoutMs: number): Promise<EncodedFrame | null> {
+    const cur = this.#current.get(quality);
+    const now = performance.timeOrigin + performance.now();
+    const ttl = this.#opts.enableCache ? this.#opts.cacheTtlMs : 0;
+    if (cur && (now - cur.captureMs <= ttl || (this.#demand.has(quality) && now - cur.readyMs < 1000))) {
+      return Promise.resolve(cur);
+    }
+    if (this.#waiters.length >= MAX_SNAPSHOT_WAITERS || this.#closed) return Promise.resolve(null);
+    return new Promise((resolve) => {
+      const waiter: SnapshotWaiter = {
+        quality, resolve,
+        timer: setTimeout(() => {
+          this.#waiters = this.#waiters.filter((w) => w !== waiter);
+          resolve(null);
+        }, timeoutMs),
+      };
+      this.#waiters.push(waiter);
+    });
+  }
+
+  // ---- the drop decisions ----
+
+  #onRawFrame(seq: number): void {
+    this.counters.framesCaptured++;
+    if (this.#closed) return;
+    if (this.#demand.size === 0 && this.#waiters.length === 0) {
+      // Nobody watches: do not spend a core on encoding.
+      this.counters.idleSkipped++;
+      this.raw.markConsumed(seq);
+      return;
+    }
+    if (this.#inflight >= this.workers) {
+      // Newest frame wins: a frame still waiting is replaced, never queued.
+      if (this.#pendingSeq >= 0) this.counters.staleSkipped++;
+      this.#pendingSeq = seq;
+      return;
+    }
+    this.#dispatch(seq);
+  }
+
+  #wantedQualities(): number[] {
+    const qs = [...this.#demand.keys()];
+    for (const w of this.#waiters) if (!qs.includes(w.quality)) qs.push(w.quality);
+    return qs;
+  }
+
+  #takeSlot(): number {
+    const slot = this.#free.pop();
+    if (slot !== undefined) return slot;
+    // Reclaim the current frame of a quality nobody streams any more.
+    for (const [q, frame] of this.#current) {
+      if (!this.#demand.has(q)) {
+        this.#current.delete(q);
+        return frame.slot;
+      }
+    }
+    return -1;
+  }
+
+  #dispatch(seq: number): void {
+    this.raw.markConsumed(seq);
+    const wanted = this.#wantedQualities();
+    const qualities: number[] = [];
+    const outSlots: number[] = [];
+    let allCurrentMatch = this.#lastHash !== null;
+    for (const q of wanted) {
+      const slot = this.#takeSlot();
+      if (slot < 0) {
+        this.counters.slotsExhausted++;
+        continue;
+      }
+      qualities.push(q);
+      outSlots.push(slot);
+      if (this.#current.get(q)?.hash !== this.#lastHash) allCurrentMatch = false;
+    }
+    if (qualities.length === 0) return;
+    const task: EncodeTask = {
+      seq, slot: this.raw.slotOf(seq), qualities, outSlots,
+      prevHash: this.#opts.skipIdentical && allCurrentMatch ? this.#lastHash : null,
+    };
+    this.#inflight++;
+    this.#run(task).then(
+      (result) => this.#onResult(task, result),
+      (err: Error) => this.#onWorkerError(task, err),
+    );
+  }
+
+  #release(slot: number): void {
+    this.#free.push(slot);
+  }
+
+  #onWorkerError(task: EncodeTask, err: Error): void {
+    this.#inflight--;
+    this.counters.workerErrors++;
+    this.lastWorkerError = err.message;
+    for (const s of task.outSlots) this.#release(s);
+    this.#pump();
+  }
+
+  lastWorkerError: string | null = null;
+
+  #onResult(task: EncodeTask, r: EncodeResult): void {
+    this.#inflight--;
+    if (this.#closed) return;
+    const now = performance.timeOrigin + performance.now();
+    const captureMs = this.raw.captureTime(task.slot);
+    if (r.outcome === EncodeOutcome.Torn) {
+      this.counters.torn++;
+      for (const s of task.outSlots) this.#release(s);
+    } else if (r.outcome === EncodeOutcome.Identical) {
+      this.counters.identicalSkipped++;
+      for (let i = 0; i < task.qualities.length; i++) {
+        this.#release(task.outSlots[i]);
+        const cur = this.#current.get(task.qualities[i]);
+        if (!cur || cur.id >= r.seq) continue;
+        // Same JPEG bytes, new frame id and timestamp: only the header changes.
+        this.#emit(publishFrame(this.encoded, cur.slot, cur.length, r.seq, cur.quality, captureMs, now, r.hash));
+      }
+    } else {
+      this.counters.framesEncoded++;
+      for (let i = 0; i < task.qualities.length; i++) {
+        const q = task.qualities[i];
+        const slot = task.outSlots[i];
+        const length = r.lengths[i];
+        this.counters.encodes++;
+        this.encodeMs.add(r.encodeMs[i]);
+        const cur = this.#current.get(q);
+        if (length < 0) {
+          this.counters.overflow++;
+          this.#release(slot);
+          continue;
+        }
+        if (cur && cur.id >= r.seq) {
+          // A later frame already went out: publishing this one would go backwards.
+          this.counters.outOfOrder++;
+          this.#release(slot);
+          continue;
+        }
+        if (cur) this.#release(cur.slot);
+        this.#emit(publishFrame(this.encoded, slot, length, r.seq, q, captureMs, now, r.hash));
+      }
+      this.#lastHash = r.hash;
+    }
+    this.#pump();
+  }
+
+  #emit(frame: EncodedFrame): void {
+    this.#current.set(frame.quality, frame);
+    for (const l of this.#listeners) l(frame);
+    if (this.#waiters.length) {
+      const still: SnapshotWaiter[] = [];
+      for (const w of this.#waiters) {
+        if (w.quality === frame.quality) {
+          clearTimeout(w.timer);
+          w.resolve(frame);
+        } else still.push(w);
+      }
+      this.#waiters = still;
+    }
+  }
+
+  #pump(): void {
+    const seq = this.#pendingSeq;
+    if (seq < 0 || this.#inflight >= this.workers) return;
+    this.#pendingSeq = -1;
+    // The camera may have lapped the waiting frame; then take the newest.
+    const latest = this.raw.latestSeq();
+    this.#dispatch(this.raw.slotSeq(this.raw.slotOf(seq)) === seq ? seq : latest);
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const w of this.#waiters) {
+      clearTimeout(w.timer);
+      w.resolve(null);
+    }
+    this.#waiters = [];
+    if (this.#source) await this.#source.close();
+    await this.#pool?.destroy();
+  }
+}

@@ -1,0 +1,81 @@
+// Assembles the engine: capture → pipeline (pool + rings) → fan-out → uWS.
+
+import type * as UWS from 'uWebSockets.js';
+import type { SkyfeedConfig } from './config/types.js';
+import { loadUws } from './http/uws.js';
+import { corsPolicy } from './http/cors.js';
+import type { RouteGroup, ServerContext } from './http/context.js';
+import { FramePipeline } from './pipeline/frame-pipeline.js';
+import { Fanout } from './stream/fanout.js';
+import { StreamStats } from './stream/stream-stats.js';
+import { createSource } from './capture/create-source.js';
+import { pageRoutes } from './http/routes/page.js';
+import { videoFeedRoutes } from './http/routes/video-feed.js';
+import { wsVideoFeedRoutes } from './http/routes/ws-video-feed.js';
+import { streamStatsRoutes } from './http/routes/stream-stats.js';
+import { fallbackRoutes } from './http/routes/fallback.js';
+
+/** Route groups in registration order; the fallback (404, OPTIONS) stays last. */
+const routeGroups: RouteGroup[] = [pageRoutes, videoFeedRoutes, wsVideoFeedRoutes, streamStatsRoutes];
+
+export interface SkyfeedServer {
+  readonly config: SkyfeedConfig;
+  readonly context: ServerContext;
+  /** Starts capture and listens; resolves with the bound port. */
+  start(): Promise<number>;
+  /** Stops accepting, ends streams, closes WebSockets with 1001, stops the pool. Idempotent. */
+  close(): Promise<void>;
+}
+
+export function createServer(config: SkyfeedConfig): SkyfeedServer {
+  const uws = loadUws();
+  const s = config.streaming;
+  const pipeline = new FramePipeline({
+    width: s.width, height: s.height, workers: config.pipeline.workers,
+    ringSlots: config.pipeline.ring_slots, encodedSlots: config.pipeline.encoded_slots,
+    skipIdentical: s.skip_identical_frames, enableCache: s.enable_cache, cacheTtlMs: s.cache_ttl_ms,
+    defaultQuality: s.quality, encoder: config.pipeline.encoder,
+  });
+  const fanout = new Fanout(pipeline);
+  const stats = new StreamStats(pipeline, fanout);
+  const ctx: ServerContext = {
+    uws, config, pipeline, fanout, stats,
+    policy: { min: s.min_quality, max: s.max_quality, step: s.quality_step, downMs: s.adapt_down_ms, upMs: s.adapt_up_ms },
+    cors: corsPolicy(config.http.cors),
+    startedAt: Date.now(),
+    shuttingDown: false,
+  };
+  const app = uws.App();
+  for (const group of routeGroups) group(app, ctx);
+  fallbackRoutes(app, ctx);
+
+  let listenSocket: UWS.us_listen_socket | null = null;
+  let closing: Promise<void> | null = null;
+
+  return {
+    config,
+    context: ctx,
+    async start() {
+      await pipeline.start(createSource(config));
+      return new Promise<number>((resolve, reject) => {
+        app.listen(config.http.host, config.http.port, (sock) => {
+          if (!sock) return reject(new Error(`cannot listen on ${config.http.host}:${config.http.port}`));
+          listenSocket = sock;
+          resolve(uws.us_socket_local_port(sock));
+        });
+      });
+    },
+    close() {
+      if (closing) return closing;
+      ctx.shuttingDown = true;
+      closing = (async () => {
+        if (listenSocket) uws.us_listen_socket_close(listenSocket);
+        listenSocket = null;
+        fanout.closeAll(1001, 'Server shutting down');
+        stats.close();
+        await pipeline.close();
+      })();
+      return closing;
+    },
+  };
+}

@@ -1,0 +1,122 @@
+// Fan-out: clients grouped by quality tier; each published frame is offered
+// to the clients of its tier only. The pipeline learns which tiers are in
+// demand from here, so it encodes exactly those.
+
+import type { EncodedFrame } from '../pipeline/encoded-frame.js';
+import type { FramePipeline } from '../pipeline/frame-pipeline.js';
+import type { ClientKind, StreamClient } from './stream-client.js';
+
+export class Fanout {
+  readonly #pipeline: FramePipeline;
+  readonly #byTier = new Map<number, StreamClient[]>();
+  readonly #all = new Set<StreamClient>();
+  /** Clients whose tier changed during an offer loop; reused, never reallocated. */
+  readonly #moves: StreamClient[] = [];
+  readonly #counts: Record<ClientKind, number> = { mjpeg: 0, ws: 0 };
+  framesSent = 0;
+  framesDropped = 0;
+  bytesSent = 0;
+  #ticker: NodeJS.Timeout;
+  #lastTick = performance.now();
+
+  constructor(pipeline: FramePipeline) {
+    this.#pipeline = pipeline;
+    pipeline.onFrame((f) => this.#onFrame(f));
+    this.#ticker = setInterval(() => this.#tick(), 1000);
+    this.#ticker.unref();
+  }
+
+  count(kind: ClientKind): number {
+    return this.#counts[kind];
+  }
+
+  clients(): Iterable<StreamClient> {
+    return this.#all;
+  }
+
+  add(client: StreamClient): void {
+    this.#all.add(client);
+    this.#counts[client.kind]++;
+    this.#join(client, client.quality.tier);
+    // A new viewer of a tier that has a frame gets it at once, not a frame later.
+    const cur = this.#pipeline.current(client.registeredTier);
+    if (cur && performance.timeOrigin + performance.now() - cur.readyMs < 1000) this.#offer(client, cur);
+  }
+
+  remove(client: StreamClient): void {
+    if (!this.#all.delete(client)) return;
+    this.#counts[client.kind]--;
+    this.#leave(client);
+  }
+
+  /** Re-files a client after its tier changed outside an offer (a quality message). */
+  retier(client: StreamClient): void {
+    if (!this.#all.has(client) || client.registeredTier === client.quality.tier) return;
+    this.#leave(client);
+    this.#join(client, client.quality.tier);
+  }
+
+  #join(client: StreamClient, tier: number): void {
+    let list = this.#byTier.get(tier);
+    if (!list) this.#byTier.set(tier, (list = []));
+    list.push(client);
+    client.registeredTier = tier;
+    this.#pipeline.addDemand(tier, +1);
+  }
+
+  #leave(client: StreamClient): void {
+    const tier = client.registeredTier;
+    const list = this.#byTier.get(tier);
+    if (list) {
+      const i = list.indexOf(client);
+      if (i >= 0) {
+        // Swap-remove: order does not matter and nothing shifts.
+        list[i] = list[list.length - 1];
+        list.pop();
+      }
+      if (list.length === 0) this.#byTier.delete(tier);
+    }
+    this.#pipeline.addDemand(tier, -1);
+  }
+
+  #offer(client: StreamClient, frame: EncodedFrame): void {
+    const sentBefore = client.sent;
+    const dropsBefore = client.drops;
+    const bytesBefore = client.bytes;
+    const tier = client.offer(frame, performance.now());
+    this.framesSent += client.sent - sentBefore;
+    this.framesDropped += client.drops - dropsBefore;
+    this.bytesSent += client.bytes - bytesBefore;
+    if (tier !== client.registeredTier) this.#moves.push(client);
+  }
+
+  #onFrame(frame: EncodedFrame): void {
+    const list = this.#byTier.get(frame.quality);
+    if (list) {
+      // Indexed loop over a plain array: no iterator object per frame.
+      for (let i = 0; i < list.length; i++) this.#offer(list[i], frame);
+    }
+    if (this.#moves.length) {
+      for (const c of this.#moves) {
+        if (this.#all.has(c)) {
+          this.#leave(c);
+          this.#join(c, c.quality.tier);
+        }
+      }
+      this.#moves.length = 0;
+    }
+  }
+
+  #tick(): void {
+    const now = performance.now();
+    const seconds = (now - this.#lastTick) / 1000;
+    this.#lastTick = now;
+    for (const c of this.#all) c.tick(seconds);
+  }
+
+  /** Ends every stream (shutdown). */
+  closeAll(code: number, reason: string): void {
+    for (const c of [...this.#all]) c.close(code, reason);
+    clearInterval(this.#ticker);
+  }
+}

@@ -1,0 +1,55 @@
+// WS /ws/video_feed: per frame a JSON meta text message, then the binary
+// JPEG (a view into the encoded ring; uWS copies it into the socket buffer
+// only when the kernel cannot take it at once).
+
+import type { WebSocket } from 'uWebSockets.js';
+import type { EncodedFrame } from '../pipeline/encoded-frame.js';
+import { StreamClient } from './stream-client.js';
+import type { QualityPolicy } from './quality-tiers.js';
+
+export interface WsUserData {
+  remote: string;
+  quality: number;
+  fps: number;
+  /** Over the client limit: the socket is closed with 1008 as soon as it opens. */
+  rejected: boolean;
+  client: WsClient | null;
+}
+
+export class WsClient extends StreamClient {
+  readonly kind = 'ws' as const;
+  readonly #ws: WebSocket<WsUserData>;
+  #frame: EncodedFrame | null = null;
+  // Bound once at open; see MjpegClient for why.
+  readonly #write = (): void => {
+    this.#ws.send(this.#frame!.wsMeta, false);
+    this.#ws.send(this.#frame!.jpeg, true);
+  };
+
+  constructor(ws: WebSocket<WsUserData>, remote: string, quality: number, fps: number, policy: QualityPolicy, sourceFps: number) {
+    super(remote, quality, fps, policy, sourceFps);
+    this.#ws = ws;
+  }
+
+  protected busy(): boolean {
+    // Anything still buffered means the previous frame has not left yet.
+    return this.#ws.getBufferedAmount() > 0;
+  }
+
+  protected send(frame: EncodedFrame): number {
+    this.#frame = frame;
+    this.#ws.cork(this.#write);
+    this.#frame = null;
+    return frame.length + frame.wsMeta.length;
+  }
+
+  sendJson(msg: unknown): void {
+    if (!this.closed) this.#ws.send(JSON.stringify(msg), false);
+  }
+
+  close(code = 1001, reason = 'Server shutting down'): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.#ws.end(code, reason);
+  }
+}

@@ -1,0 +1,207 @@
+// The synthetic camera's picture: a textured ground seen from above, sensor
+// noise, moving targets whose true boxes are known, and a frame counter.
+//
+// Everything expensive is precomputed: the ground texture with K noise
+// patterns baked in, so a frame costs one memcpy plus drawing the targets and
+// the counter (about 0.1 ms at 640x480 instead of a per-pixel noise loop).
+
+export interface Box {
+  id: number;
+  label: string;
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+/** Noise patterns cycled frame by frame; 4 keeps RAM small and still looks live. */
+const NOISE_VARIANTS = 4;
+
+// Deterministic PRNG (mulberry32): the same scene on every run and machine.
+function rng(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Smooth value noise: a lattice of random values, bilinearly interpolated. */
+function valueNoise(width: number, height: number, cell: number, rand: () => number): Float32Array {
+  const gw = Math.ceil(width / cell) + 2;
+  const gh = Math.ceil(height / cell) + 2;
+  const grid = new Float32Array(gw * gh);
+  for (let i = 0; i < grid.length; i++) grid[i] = rand();
+  const out = new Float32Array(width * height);
+  for (let y = 0; y < height; y++) {
+    const gy = y / cell;
+    const y0 = Math.floor(gy);
+    const fy = gy - y0;
+    const sy = fy * fy * (3 - 2 * fy);
+    for (let x = 0; x < width; x++) {
+      const gx = x / cell;
+      const x0 = Math.floor(gx);
+      const fx = gx - x0;
+      const sx = fx * fx * (3 - 2 * fx);
+      const a = grid[y0 * gw + x0];
+      const b = grid[y0 * gw + x0 + 1];
+      const c = grid[(y0 + 1) * gw + x0];
+      const d = grid[(y0 + 1) * gw + x0 + 1];
+      out[y * width + x] = (a + (b - a) * sx) * (1 - sy) + (c + (d - c) * sx) * sy;
+    }
+  }
+  return out;
+}
+
+/** Fields, a road and grainy ground: detail at several scales, like aerial video. */
+function groundTexture(width: number, height: number): Uint8Array {
+  const rand = rng(20261125);
+  const scale = Math.max(width, height) / 640;
+  const coarse = valueNoise(width, height, Math.round(96 * scale), rand);
+  const mid = valueNoise(width, height, Math.round(20 * scale), rand);
+  const fine = valueNoise(width, height, Math.max(2, Math.round(4 * scale)), rand);
+  const rgb = new Uint8Array(width * height * 3);
+  const roadHalf = 9 * scale;
+  for (let y = 0; y < height; y++) {
+    for (let x = 0; x < width; x++) {
+      const i = y * width + x;
+      const field = coarse[i];
+      const detail = mid[i] * 0.6 + fine[i] * 0.4;
+      // Crop fields alternate between green and ochre by the coarse noise.
+      let r = field > 0.5 ? 120 + 60 * detail : 60 + 50 * detail;
+      let g = field > 0.5 ? 105 + 50 * detail : 95 + 70 * detail;
+      let b = field > 0.5 ? 60 + 30 * detail : 40 + 30 * detail;
+      // Furrows: a faint stripe pattern inside the fields.
+      const furrow = ((x + y * 0.5) / (6 * scale)) % 2 < 1 ? 8 : -8;
+      r += furrow; g += furrow; b += furrow / 2;
+      // A diagonal road with a centre line.
+      const d = Math.abs(y - (0.35 * height + 0.25 * x));
+      if (d < roadHalf) {
+        const paint = d < scale * 1.2 && (x / (12 * scale)) % 2 < 1;
+        r = g = b = paint ? 230 : 95 + 25 * fine[i];
+      }
+      rgb[i * 3] = Math.max(0, Math.min(255, r));
+      rgb[i * 3 + 1] = Math.max(0, Math.min(255, g));
+      rgb[i * 3 + 2] = Math.max(0, Math.min(255, b));
+    }
+  }
+  return rgb;
+}
+
+interface TargetSpec {
+  id: number;
+  label: string;
+  w: number; // fraction of frame width
+  h: number; // fraction of frame height
+  color: [number, number, number];
+  // Lissajous path in fractions of the frame: centre, amplitude, period (frames).
+  cx: number; cy: number; ax: number; ay: number; px: number; py: number;
+}
+
+const TARGETS: TargetSpec[] = [
+  { id: 1, label: 'vehicle', w: 0.09, h: 0.07, color: [200, 30, 30], cx: 0.5, cy: 0.5, ax: 0.35, ay: 0.3, px: 360, py: 240 },
+  { id: 2, label: 'person', w: 0.035, h: 0.06, color: [30, 60, 210], cx: 0.3, cy: 0.6, ax: 0.2, ay: 0.25, px: 510, py: 330 },
+];
+
+/** True boxes of the targets in frame `index`, in pixels, clipped to the frame. */
+export function targetBoxes(index: number, width: number, height: number): Box[] {
+  return TARGETS.map((t) => {
+    const bw = Math.round(t.w * width);
+    const bh = Math.round(t.h * height);
+    const cx = (t.cx + t.ax * Math.sin((2 * Math.PI * index) / t.px)) * width;
+    const cy = (t.cy + t.ay * Math.sin((2 * Math.PI * index) / t.py + 1)) * height;
+    const x = Math.max(0, Math.min(width - bw, Math.round(cx - bw / 2)));
+    const y = Math.max(0, Math.min(height - bh, Math.round(cy - bh / 2)));
+    return { id: t.id, label: t.label, x, y, width: bw, height: bh };
+  });
+}
+
+// Seven-segment digits: bit i lights segment i (a,b,c,d,e,f,g).
+const SEGMENTS = [0x3f, 0x06, 0x5b, 0x4f, 0x66, 0x6d, 0x7d, 0x07, 0x7f, 0x6f];
+
+export class SyntheticScene {
+  readonly width: number;
+  readonly height: number;
+  readonly frameBytes: number;
+  /** Ground texture with noise pattern k baked in, one per variant. */
+  readonly #noisy: Uint8Array[] = [];
+
+  constructor(width: number, height: number) {
+    this.width = width;
+    this.height = height;
+    this.frameBytes = width * height * 3;
+    const ground = groundTexture(width, height);
+    const rand = rng(7);
+    for (let k = 0; k < NOISE_VARIANTS; k++) {
+      const v = new Uint8Array(this.frameBytes);
+      for (let i = 0; i < v.length; i++) {
+        // Sensor noise: roughly gaussian (sum of two uniforms), sigma ~4 levels.
+        const n = (rand() + rand() - 1) * 10;
+        const p = ground[i] + n;
+        v[i] = p < 0 ? 0 : p > 255 ? 255 : p;
+      }
+      this.#noisy.push(v);
+    }
+  }
+
+  /** Renders frame `index` into `out` (width*height*3 RGB bytes). */
+  render(index: number, out: Uint8Array, still = false): void {
+    out.set(this.#noisy[still ? 0 : index % NOISE_VARIANTS]);
+    if (!still) {
+      for (const box of targetBoxes(index, this.width, this.height)) this.#drawTarget(out, box, index);
+    }
+    this.#drawCounter(out, still ? 0 : index);
+  }
+
+  #fill(out: Uint8Array, x0: number, y0: number, w: number, h: number, r: number, g: number, b: number): void {
+    const W = this.width;
+    const x1 = Math.min(W, x0 + w);
+    const y1 = Math.min(this.height, y0 + h);
+    for (let y = Math.max(0, y0); y < y1; y++) {
+      let i = (y * W + Math.max(0, x0)) * 3;
+      for (let x = Math.max(0, x0); x < x1; x++) {
+        out[i++] = r; out[i++] = g; out[i++] = b;
+      }
+    }
+  }
+
+  #drawTarget(out: Uint8Array, box: Box, index: number): void {
+    const t = TARGETS[box.id - 1];
+    const [r, g, b] = t.color;
+    this.#fill(out, box.x, box.y, box.width, box.height, r, g, b);
+    // A lighter roof and a dark stripe that turns with time give the tracker texture.
+    const m = Math.max(1, Math.round(box.width / 5));
+    this.#fill(out, box.x + m, box.y + m, box.width - 2 * m, box.height - 2 * m, Math.min(255, r + 50), Math.min(255, g + 50), Math.min(255, b + 50));
+    const stripe = Math.max(1, Math.round(box.height / 6));
+    const sy = box.y + ((index >> 3) % Math.max(1, box.height - stripe));
+    this.#fill(out, box.x, sy, box.width, stripe, 20, 20, 20);
+  }
+
+  #drawCounter(out: Uint8Array, index: number): void {
+    const s = Math.max(2, Math.round(this.height / 120)); // segment thickness
+    const dw = s * 5; // digit width
+    const dh = s * 9; // digit height
+    const digits = String(index % 1e7).padStart(7, '0');
+    const pad = s * 2;
+    this.#fill(out, pad, pad, digits.length * (dw + s * 2) + s * 2, dh + s * 4, 0, 0, 0);
+    for (let d = 0; d < digits.length; d++) {
+      const bits = SEGMENTS[digits.charCodeAt(d) - 48];
+      const x = pad + s * 2 + d * (dw + s * 2);
+      const y = pad + s * 2;
+      const half = Math.floor(dh / 2);
+      const seg = (on: number, sx: number, sy: number, w: number, h: number) => {
+        if (bits & on) this.#fill(out, sx, sy, w, h, 255, 255, 255);
+      };
+      seg(1, x, y, dw, s); // a
+      seg(2, x + dw - s, y, s, half); // b
+      seg(4, x + dw - s, y + half, s, dh - half); // c
+      seg(8, x, y + dh - s, dw, s); // d
+      seg(16, x, y + half, s, dh - half); // e
+      seg(32, x, y, s, half); // f
+      seg(64, x, y + half - Math.floor(s / 2), dw, s); // g
+    }
+  }
+}
