@@ -44,6 +44,26 @@ export function createServer(config: SkyfeedConfig): SkyfeedServer {
     cors: corsPolicy(config.http.cors),
     startedAt: Date.now(),
     shuttingDown: false,
+    live: {
+      async setFps(fps) {
+        s.fps = fps;
+        const clientFps = Math.min(s.max_fps, Math.max(s.min_fps, fps || s.max_fps));
+        for (const c of fanout.clients()) {
+          c.setSourceFps(fps);
+          if (c.followsDefaultFps) c.setFps(clientFps);
+        }
+        await pipeline.replaceSource(createSource(config));
+      },
+      setQuality(quality) {
+        s.quality = quality;
+        const now = performance.now();
+        for (const c of fanout.clients()) {
+          if (!c.followsDefaultQuality) continue;
+          c.quality.request(quality, now);
+          fanout.retier(c);
+        }
+      },
+    },
   };
   const app = uws.App();
   for (const group of routeGroups) group(app, ctx);

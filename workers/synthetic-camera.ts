@@ -24,7 +24,9 @@ const port = parentPort!;
 
 port.postMessage({ type: 'ready' });
 
-let seq = 0;
+// Continue the sequence when a source is replaced (e.g. a live fps change):
+// frame ids never go backwards for the clients.
+let seq = (ring.latestSeq() + 1) & 0x7fffffff;
 const interval = fps > 0 ? 1000 / fps : 0;
 let next = performance.now();
 while (!ring.stopped()) {

@@ -41,6 +41,7 @@ export class SyntheticSource implements FrameSource {
   #spawn(): Promise<void> {
     return new Promise((resolve, reject) => {
       const ring = this.#ring!;
+      ring.resetStop();
       const worker = new Worker(workerUrl, {
         workerData: { sab: ring.sab, fps: this.#options.fps, still: this.#options.scene === 'static' },
       });

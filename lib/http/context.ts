@@ -9,6 +9,14 @@ import type { QualityPolicy } from '../stream/quality-tiers.js';
 import type { CorsPolicy } from './cors.js';
 import type { StreamStats } from '../stream/stream-stats.js';
 
+/** Settings that apply to the running stream without a restart. */
+export interface LiveControls {
+  /** New capture rate; clients that did not ask for their own fps follow it. */
+  setFps(fps: number): Promise<void>;
+  /** New default quality; clients that did not ask for their own follow it. */
+  setQuality(quality: number): void;
+}
+
 export interface ServerContext {
   uws: typeof UWS;
   config: SkyfeedConfig;
@@ -18,6 +26,7 @@ export interface ServerContext {
   policy: QualityPolicy;
   cors: CorsPolicy;
   startedAt: number;
+  live: LiveControls;
   /** True once shutdown began: new streams are refused. */
   shuttingDown: boolean;
 }

@@ -178,6 +178,11 @@ export class RawRing {
     Atomics.notify(this.#ctl, kConsumed);
   }
 
+  /** Clears the stop flag before a (new) capture thread starts. */
+  resetStop(): void {
+    Atomics.store(this.#ctl, kStop, 0);
+  }
+
   stopped(): boolean {
     return Atomics.load(this.#ctl, kStop) === 1;
   }

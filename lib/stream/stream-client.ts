@@ -31,6 +31,9 @@ export abstract class StreamClient {
   closed = false;
   /** Tier this client is registered under in the fan-out. */
   registeredTier: number;
+  /** True when the client did not ask for its own fps / quality: it follows the configured default live. */
+  followsDefaultFps = false;
+  followsDefaultQuality = false;
 
   constructor(remote: string, quality: number, fps: number, policy: QualityPolicy, sourceFps: number) {
     this.id = `${nextId++}`;

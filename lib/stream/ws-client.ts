@@ -11,6 +11,8 @@ export interface WsUserData {
   remote: string;
   quality: number;
   fps: number;
+  followsQuality: boolean;
+  followsFps: boolean;
   /** Over the client limit: the socket is closed with 1008 as soon as it opens. */
   rejected: boolean;
   client: WsClient | null;

@@ -36,6 +36,8 @@ export const videoFeedRoutes: RouteGroup = (app, ctx) => {
       ...cors,
     ];
     const client = new MjpegClient(res, info.remote, quality, fps, ctx.policy, s.fps, headers, (c) => ctx.fanout.remove(c));
+    client.followsDefaultQuality = !info.query.has('quality');
+    client.followsDefaultFps = !info.query.has('fps');
     ctx.fanout.add(client);
   });
 

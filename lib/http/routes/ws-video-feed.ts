@@ -42,6 +42,7 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
           return error(client, `quality must be an integer within ${s.min_quality}..${s.max_quality}`);
         }
         client.quality.request(q, performance.now());
+        client.followsDefaultQuality = false;
         ctx.fanout.retier(client);
         return client.sendJson({ type: 'quality', quality: client.quality.tier, requested: q });
       }
@@ -51,6 +52,7 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
           return error(client, `fps must be an integer within ${s.min_fps}..${s.max_fps}`);
         }
         client.setFps(f);
+        client.followsDefaultFps = false;
         return client.sendJson({ type: 'fps', fps: f });
       }
       default:
@@ -89,6 +91,7 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
       }
       const data: WsUserData = {
         remote: info.remote, quality, fps, client: null,
+        followsQuality: !info.query.has('quality'), followsFps: !info.query.has('fps'),
         rejected: ctx.fanout.count('ws') >= s.max_ws_clients,
       };
       res.upgrade(data, key, protocol, extensions, context);
@@ -101,6 +104,8 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
         return;
       }
       const client = new WsClient(ws, data.remote, data.quality, data.fps, ctx.policy, s.fps);
+      client.followsDefaultQuality = data.followsQuality;
+      client.followsDefaultFps = data.followsFps;
       data.client = client;
       ctx.fanout.add(client);
     },
