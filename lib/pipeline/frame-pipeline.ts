@@ -10,7 +10,7 @@ import { EncodedRing, jpegCapacity } from './encoded-ring.js';
 import { publishFrame, type EncodedFrame } from './encoded-frame.js';
 import { TimingWindow } from './timing-window.js';
 import { EncodeOutcome, type EncodeResult, type EncodeTask, type EncodeWorkerData } from './messages.js';
-import { createEncoder, type EncodeFn } from './encoder.js';
+import { createEncoder } from './encoder.js';
 import type { FrameSource } from '../capture/source.js';
 
 export interface PipelineOptions {
@@ -46,6 +46,7 @@ export interface PipelineCounters {
   overflow: number;
   outOfOrder: number;
   workerErrors: number;
+  stalledTasks: number;
   slotsExhausted: number;
 }
 
@@ -56,6 +57,8 @@ interface SnapshotWaiter {
 }
 
 const encodeWorkerUrl = new URL('../../workers/encode.js', import.meta.url).href;
+/** An encode takes ~2 ms at 640x480 and ~8 ms at 1080p; this only catches lost tasks. */
+const TASK_TIMEOUT_MS = 1000;
 /** Snapshot requests waiting for a fresh frame; beyond this they are refused. */
 const MAX_SNAPSHOT_WAITERS = 256;
 
@@ -65,7 +68,7 @@ export class FramePipeline {
   readonly workers: number;
   readonly counters: PipelineCounters = {
     framesCaptured: 0, framesEncoded: 0, encodes: 0, identicalSkipped: 0, staleSkipped: 0,
-    idleSkipped: 0, torn: 0, overflow: 0, outOfOrder: 0, workerErrors: 0, slotsExhausted: 0,
+    idleSkipped: 0, torn: 0, overflow: 0, outOfOrder: 0, workerErrors: 0, stalledTasks: 0, slotsExhausted: 0,
   };
   readonly encodeMs = new TimingWindow(1024);
   readonly #opts: PipelineOptions;
@@ -73,7 +76,7 @@ export class FramePipeline {
   readonly #pool: Piscina<EncodeTask, EncodeResult> | null;
   readonly #workerData: EncodeWorkerData;
   /** Runs one encode task wherever encodes run. */
-  #run: EncodeFn;
+  #run: (task: EncodeTask, signal: AbortSignal) => Promise<EncodeResult>;
   #source: FrameSource | null = null;
   /** Stream clients per quality; a quality with 0 is not encoded. */
   readonly #demand = new Map<number, number>();
@@ -120,13 +123,16 @@ export class FramePipeline {
         workerData,
       });
       this.#pool = pool;
-      this.#run = (task) => pool.run(task);
+      this.#run = (task, signal) => pool.run(task, { signal });
     }
   }
 
   /** Starts capture from `source`. The pipeline owns it from here. */
   async start(source: FrameSource): Promise<void> {
-    if (!this.#pool && !this.#started) this.#run = await createEncoder(this.#workerData);
+    if (!this.#pool && !this.#started) {
+      const encode = await createEncoder(this.#workerData);
+      this.#run = (task) => encode(task);
+    }
     this.#started = true;
     this.#source = source;
     await source.open(this.raw, { frame: (seq) => this.#onRawFrame(seq) });
@@ -264,9 +270,33 @@ export class FramePipeline {
       prevHash: this.#opts.skipIdentical && allCurrentMatch ? this.#lastHash : null,
     };
     this.#inflight++;
-    this.#run(task).then(
-      (result) => this.#onResult(task, result),
-      (err: Error) => this.#onWorkerError(task, err),
+    // Watchdog: a task that neither resolves nor rejects (seen when a worker
+    // thread is killed while piscina hands it work) would hold its slots and
+    // an in-flight place forever and stall the stream. After TASK_TIMEOUT_MS,
+    // far above any real encode, it is aborted (piscina terminates the worker
+    // if it still runs it) and written off; a late answer is ignored.
+    const abort = new AbortController();
+    let settled = false;
+    const timer = setTimeout(() => {
+      if (settled) return;
+      settled = true;
+      this.counters.stalledTasks++;
+      abort.abort();
+      this.#onWorkerError(task, new Error(`encode task for frame ${seq} did not finish within ${TASK_TIMEOUT_MS} ms`));
+    }, TASK_TIMEOUT_MS);
+    this.#run(task, abort.signal).then(
+      (result) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.#onResult(task, result);
+      },
+      (err: Error) => {
+        if (settled) return;
+        settled = true;
+        clearTimeout(timer);
+        this.#onWorkerError(task, err);
+      },
     );
   }
 

@@ -92,6 +92,7 @@ export class StreamStats {
         overflow: c.overflow,
         out_of_order: c.outOfOrder,
         worker_errors: c.workerErrors,
+        stalled_tasks: c.stalledTasks,
         slots_exhausted: c.slotsExhausted,
         last_worker_error: p.lastWorkerError,
         qualities: p.qualitiesInDemand().sort((a, b) => a - b),
