@@ -14,8 +14,11 @@ export interface Box {
   height: number;
 }
 
-/** Noise patterns cycled frame by frame; 4 keeps RAM small and still looks live. */
-const NOISE_VARIANTS = 4;
+/**
+ * Noise patterns cycled frame by frame: 4 looks live at 640x480 (3.7 MB);
+ * from 720p up, 2 keep the camera thread's memory near that (12 MB at 1080p).
+ */
+const noiseVariants = (width: number, height: number) => (width * height > 640 * 480 * 2 ? 2 : 4);
 
 // Deterministic PRNG (mulberry32): the same scene on every run and machine.
 function rng(seed: number): () => number {
@@ -29,31 +32,32 @@ function rng(seed: number): () => number {
   };
 }
 
-/** Smooth value noise: a lattice of random values, bilinearly interpolated. */
-function valueNoise(width: number, height: number, cell: number, rand: () => number): Float32Array {
+/**
+ * Smooth value noise: a lattice of random values, bilinearly interpolated.
+ * Sampled per pixel rather than rendered into a full float image, so the
+ * texture build allocates only the small lattices (a 1080p scene would
+ * otherwise leave ~25 MB of float arrays for the GC to find some day).
+ */
+function valueNoise(width: number, height: number, cell: number, rand: () => number): (x: number, y: number) => number {
   const gw = Math.ceil(width / cell) + 2;
   const gh = Math.ceil(height / cell) + 2;
   const grid = new Float32Array(gw * gh);
   for (let i = 0; i < grid.length; i++) grid[i] = rand();
-  const out = new Float32Array(width * height);
-  for (let y = 0; y < height; y++) {
+  return (x, y) => {
     const gy = y / cell;
     const y0 = Math.floor(gy);
     const fy = gy - y0;
     const sy = fy * fy * (3 - 2 * fy);
-    for (let x = 0; x < width; x++) {
-      const gx = x / cell;
-      const x0 = Math.floor(gx);
-      const fx = gx - x0;
-      const sx = fx * fx * (3 - 2 * fx);
-      const a = grid[y0 * gw + x0];
-      const b = grid[y0 * gw + x0 + 1];
-      const c = grid[(y0 + 1) * gw + x0];
-      const d = grid[(y0 + 1) * gw + x0 + 1];
-      out[y * width + x] = (a + (b - a) * sx) * (1 - sy) + (c + (d - c) * sx) * sy;
-    }
-  }
-  return out;
+    const gx = x / cell;
+    const x0 = Math.floor(gx);
+    const fx = gx - x0;
+    const sx = fx * fx * (3 - 2 * fx);
+    const a = grid[y0 * gw + x0];
+    const b = grid[y0 * gw + x0 + 1];
+    const c = grid[(y0 + 1) * gw + x0];
+    const d = grid[(y0 + 1) * gw + x0 + 1];
+    return (a + (b - a) * sx) * (1 - sy) + (c + (d - c) * sx) * sy;
+  };
 }
 
 /** Fields, a road and grainy ground: detail at several scales, like aerial video. */
@@ -68,8 +72,9 @@ function groundTexture(width: number, height: number): Uint8Array {
   for (let y = 0; y < height; y++) {
     for (let x = 0; x < width; x++) {
       const i = y * width + x;
-      const field = coarse[i];
-      const detail = mid[i] * 0.6 + fine[i] * 0.4;
+      const field = coarse(x, y);
+      const f = fine(x, y);
+      const detail = mid(x, y) * 0.6 + f * 0.4;
       // Crop fields alternate between green and ochre by the coarse noise.
       let r = field > 0.5 ? 120 + 60 * detail : 60 + 50 * detail;
       let g = field > 0.5 ? 105 + 50 * detail : 95 + 70 * detail;
@@ -81,7 +86,7 @@ function groundTexture(width: number, height: number): Uint8Array {
       const d = Math.abs(y - (0.35 * height + 0.25 * x));
       if (d < roadHalf) {
         const paint = d < scale * 1.2 && (x / (12 * scale)) % 2 < 1;
-        r = g = b = paint ? 230 : 95 + 25 * fine[i];
+        r = g = b = paint ? 230 : 95 + 25 * f;
       }
       rgb[i * 3] = Math.max(0, Math.min(255, r));
       rgb[i * 3 + 1] = Math.max(0, Math.min(255, g));
@@ -135,11 +140,11 @@ export class SyntheticScene {
     this.frameBytes = width * height * 3;
     const ground = groundTexture(width, height);
     const rand = rng(7);
-    for (let k = 0; k < NOISE_VARIANTS; k++) {
+    for (let k = 0; k < noiseVariants(width, height); k++) {
       const v = new Uint8Array(this.frameBytes);
       for (let i = 0; i < v.length; i++) {
-        // Sensor noise: roughly gaussian (sum of two uniforms), sigma ~4 levels.
-        const n = (rand() + rand() - 1) * 10;
+        // Sensor noise: roughly gaussian (sum of two uniforms), sigma ~3 levels.
+        const n = (rand() + rand() - 1) * 7;
         const p = ground[i] + n;
         v[i] = p < 0 ? 0 : p > 255 ? 255 : p;
       }
@@ -149,7 +154,7 @@ export class SyntheticScene {
 
   /** Renders frame `index` into `out` (width*height*3 RGB bytes). */
   render(index: number, out: Uint8Array, still = false): void {
-    out.set(this.#noisy[still ? 0 : index % NOISE_VARIANTS]);
+    out.set(this.#noisy[still ? 0 : index % this.#noisy.length]);
     if (!still) {
       for (const box of targetBoxes(index, this.width, this.height)) this.#drawTarget(out, box, index);
     }

@@ -4,6 +4,7 @@
 
 import { Worker } from 'node:worker_threads';
 import type { RawRing } from '../pipeline/raw-ring.js';
+import { WORKER_HEAP_LIMITS } from '../pipeline/frame-pipeline.js';
 import type { FrameSink, FrameSource, SourceHealth } from './source.js';
 
 export interface SyntheticSourceOptions {
@@ -44,6 +45,7 @@ export class SyntheticSource implements FrameSource {
       ring.resetStop();
       const worker = new Worker(workerUrl, {
         workerData: { sab: ring.sab, fps: this.#options.fps, still: this.#options.scene === 'static' },
+        resourceLimits: WORKER_HEAP_LIMITS,
       });
       this.#worker = worker;
       let ready = false;

@@ -10,7 +10,6 @@ import { EncodedRing, jpegCapacity } from './encoded-ring.js';
 import { publishFrame, type EncodedFrame } from './encoded-frame.js';
 import { TimingWindow } from './timing-window.js';
 import { EncodeOutcome, type EncodeResult, type EncodeTask, type EncodeWorkerData } from './messages.js';
-import { createEncoder } from './encoder.js';
 import type { FrameSource } from '../capture/source.js';
 
 export interface PipelineOptions {
@@ -57,6 +56,11 @@ interface SnapshotWaiter {
 }
 
 const encodeWorkerUrl = new URL('../../workers/encode.js', import.meta.url).href;
+/**
+ * Encode workers keep almost nothing on the JS heap (frames live in the rings),
+ * so a small young generation keeps each thread's RSS down without extra GC cost.
+ */
+export const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 };
 /** An encode takes ~2 ms at 640x480 and ~8 ms at 1080p; this only catches lost tasks. */
 const TASK_TIMEOUT_MS = 1000;
 /** Snapshot requests waiting for a fresh frame; beyond this they are refused. */
@@ -121,6 +125,7 @@ export class FramePipeline {
         // We never hand out more tasks than workers; the queue is a backstop.
         maxQueue: this.workers,
         workerData,
+        resourceLimits: WORKER_HEAP_LIMITS,
       });
       this.#pool = pool;
       this.#run = (task, signal) => pool.run(task, { signal });
@@ -130,6 +135,8 @@ export class FramePipeline {
   /** Starts capture from `source`. The pipeline owns it from here. */
   async start(source: FrameSource): Promise<void> {
     if (!this.#pool && !this.#started) {
+      // Imported only here: in pool mode the main thread never loads sharp.
+      const { createEncoder } = await import('./encoder.js');
       const encode = await createEncoder(this.#workerData);
       this.#run = (task) => encode(task);
     }
