@@ -23,6 +23,10 @@ export async function createEncoder(data: EncodeWorkerData): Promise<EncodeFn> {
   const rawInput = { raw: { width: raw.width, height: raw.height, channels: 3 as const } };
   const frameBytes = raw.width * raw.height * 3;
 
+  // Warm-up: libvips' first encode in a thread costs tens of ms (codec
+  // setup, JIT); pay it at start-up, not on the first viewer's first frame.
+  await sharp(Buffer.alloc(16 * 16 * 3), { raw: { width: 16, height: 16, channels: 3 } }).jpeg(realtimeJpeg(80)).toBuffer();
+
   const torn = (seq: number, hash: bigint, hashMs: number): EncodeResult =>
     ({ seq, outcome: EncodeOutcome.Torn, hash, lengths: [], encodeMs: [], hashMs });
 
