@@ -4,7 +4,7 @@
 
 import { Worker } from 'node:worker_threads';
 import type { RawRing } from '../pipeline/raw-ring.js';
-import { WORKER_HEAP_LIMITS } from '../pipeline/frame-pipeline.js';
+import { WORKER_HEAP_LIMITS } from '../pipeline/encode-pool.js';
 import type { FrameSink, FrameSource, SourceHealth } from './source.js';
 
 export interface SyntheticSourceOptions {
@@ -46,6 +46,7 @@ export class SyntheticSource implements FrameSource {
       const worker = new Worker(workerUrl, {
         workerData: { sab: ring.sab, fps: this.#options.fps, still: this.#options.scene === 'static' },
         resourceLimits: WORKER_HEAP_LIMITS,
+        execArgv: [], // see EncodePool: inherited loader hooks slow every boot
       });
       this.#worker = worker;
       let ready = false;

@@ -4,13 +4,13 @@
 // results that finish out of order or were torn by the camera lapping them.
 
 import { availableParallelism } from 'node:os';
-import { Piscina } from 'piscina';
 import { RawRing } from './raw-ring.js';
 import { EncodedRing, jpegCapacity } from './encoded-ring.js';
 import { publishFrame, type EncodedFrame } from './encoded-frame.js';
 import { TimingWindow } from './timing-window.js';
 import { EncodeOutcome, type EncodeResult, type EncodeTask, type EncodeWorkerData } from './messages.js';
 import type { FrameSource } from '../capture/source.js';
+import { EncodePool } from './encode-pool.js';
 
 export interface PipelineOptions {
   width: number;
@@ -55,12 +55,6 @@ interface SnapshotWaiter {
   timer: NodeJS.Timeout;
 }
 
-const encodeWorkerUrl = new URL('../../workers/encode.js', import.meta.url).href;
-/**
- * Encode workers keep almost nothing on the JS heap (frames live in the rings),
- * so a small young generation keeps each thread's RSS down without extra GC cost.
- */
-export const WORKER_HEAP_LIMITS = { maxYoungGenerationSizeMb: 2, maxOldGenerationSizeMb: 64 };
 /** An encode takes ~2 ms at 640x480 and ~8 ms at 1080p; this only catches lost tasks. */
 const TASK_TIMEOUT_MS = 1000;
 /** Snapshot requests waiting for a fresh frame; beyond this they are refused. */
@@ -77,7 +71,7 @@ export class FramePipeline {
   readonly encodeMs = new TimingWindow(1024);
   readonly #opts: PipelineOptions;
   /** The worker pool; null when encoding on the main thread. */
-  readonly #pool: Piscina<EncodeTask, EncodeResult> | null;
+  readonly #pool: EncodePool | null;
   readonly #workerData: EncodeWorkerData;
   /** Runs one encode task wherever encodes run. */
   #run: (task: EncodeTask, signal: AbortSignal) => Promise<EncodeResult>;
@@ -117,18 +111,9 @@ export class FramePipeline {
       this.#pool = null;
       this.#run = () => Promise.reject(new Error('encoder not started'));
     } else {
-      const pool = new Piscina<EncodeTask, EncodeResult>({
-        filename: encodeWorkerUrl,
-        minThreads: this.workers,
-        maxThreads: this.workers,
-        concurrentTasksPerWorker: 1,
-        // We never hand out more tasks than workers; the queue is a backstop.
-        maxQueue: this.workers,
-        workerData,
-        resourceLimits: WORKER_HEAP_LIMITS,
-      });
+      const pool = new EncodePool(this.workers, workerData);
       this.#pool = pool;
-      this.#run = (task, signal) => pool.run(task, { signal });
+      this.#run = (task, signal) => pool.run(task, signal);
     }
   }
 
@@ -180,6 +165,11 @@ export class FramePipeline {
   /** Qualities with at least one stream client. */
   qualitiesInDemand(): number[] {
     return [...this.#demand.keys()];
+  }
+
+  /** Times the encode pool was replaced after losing work or threads. */
+  get poolRestarts(): number {
+    return this.#pool?.restarts ?? 0;
   }
 
   /** The pool's threads (fault-injection tests terminate one). */
@@ -289,6 +279,8 @@ export class FramePipeline {
       settled = true;
       this.counters.stalledTasks++;
       abort.abort();
+      // piscina lost the task: its pool cannot be trusted any more.
+      this.#pool?.replace();
       this.#onWorkerError(task, new Error(`encode task for frame ${seq} did not finish within ${TASK_TIMEOUT_MS} ms`));
     }, TASK_TIMEOUT_MS);
     this.#run(task, abort.signal).then(
@@ -315,6 +307,7 @@ export class FramePipeline {
     this.#inflight--;
     this.counters.workerErrors++;
     this.lastWorkerError = err.message;
+    this.#pool?.checkSoon();
     for (const s of task.outSlots) this.#release(s);
     this.#pump();
   }

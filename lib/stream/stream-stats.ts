@@ -93,6 +93,7 @@ export class StreamStats {
         out_of_order: c.outOfOrder,
         worker_errors: c.workerErrors,
         stalled_tasks: c.stalledTasks,
+        pool_restarts: p.poolRestarts,
         slots_exhausted: c.slotsExhausted,
         last_worker_error: p.lastWorkerError,
         qualities: p.qualitiesInDemand().sort((a, b) => a - b),
