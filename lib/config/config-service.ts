@@ -66,9 +66,11 @@ export class ConfigService {
     const dir = opts.backupDir ?? (this.file ? path.join(path.dirname(this.file), 'backups') : null);
     this.backups = dir ? new BackupStore(dir) : null;
     this.audit = dir ? new AuditLog(path.join(dir, 'audit.jsonl')) : null;
-    this.#effective = this.file && existsSync(this.file)
-      ? this.#validate(this.#userObject(readFileSync(this.file, 'utf8')))
-      : structuredClone(running);
+    // What is saved (defaults + user file), not the running values: CLI
+    // overrides such as --port are not part of the file and are not shown.
+    if (!this.file) this.#effective = structuredClone(running);
+    else if (existsSync(this.file)) this.#effective = this.#validate(this.#userObject(readFileSync(this.file, 'utf8')));
+    else this.#effective = this.#validate({});
   }
 
   /** Clears temp files a crashed save left behind. */

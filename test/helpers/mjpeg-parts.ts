@@ -9,6 +9,14 @@ export interface Part {
 export async function* mjpegParts(res: Response): AsyncGenerator<Part> {
   const reader = res.body!.getReader();
   let buf = Buffer.alloc(0);
+  try {
+    yield* readParts();
+  } finally {
+    // Closing the generator (return/break) closes the connection too.
+    await reader.cancel().catch(() => undefined);
+  }
+
+  async function* readParts(): AsyncGenerator<Part> {
   for (;;) {
     const head = buf.indexOf('\r\n\r\n');
     if (head >= 0) {
@@ -25,5 +33,6 @@ export async function* mjpegParts(res: Response): AsyncGenerator<Part> {
     const { value, done } = await reader.read();
     if (done) return;
     buf = Buffer.concat([buf, value]);
+  }
   }
 }
