@@ -43,3 +43,20 @@ t.test('commands over HTTP: success paths, 422, 400, flags in /status', async (t
   t.equal((await call(b, 'GET', '/status')).body.following_active, false);
   t.equal((await call(b, 'GET', '/commands/stop_tracking')).status, 404, 'GET is not a command');
 });
+
+t.test('state changes from a foreign browser origin are refused (CSRF)', async (t) => {
+  const srv = await startServer({ http: { cors: { origins: ['http://ground.example'], allow_credentials: false, max_age_s: 60 } } });
+  t.teardown(() => srv.stop());
+  const b = srv.base;
+  const evil = await call(b, 'POST', '/commands/start_offboard_mode', undefined, { origin: 'http://evil.example' });
+  t.equal(evil.status, 403);
+  t.equal((await call(b, 'GET', '/status')).body.following_active, false, 'nothing happened');
+  t.equal((await call(b, 'PUT', '/api/config/streaming/fps', { value: 5 }, { origin: 'http://evil.example' })).status, 403);
+  t.equal((await call(b, 'GET', '/status', undefined, { origin: 'http://evil.example' })).status, 200, 'reads are not blocked');
+  const same = await call(b, 'POST', '/commands/stop_tracking', undefined, { origin: `http://127.0.0.1:${srv.port}` });
+  t.equal(same.status, 200, 'the page this server serves may');
+  const listed = await call(b, 'POST', '/commands/stop_tracking', undefined, { origin: 'http://ground.example' });
+  t.equal(listed.status, 200, 'a configured origin may');
+  t.equal(listed.headers.get('access-control-allow-origin'), 'http://ground.example');
+  t.equal((await call(b, 'POST', '/commands/stop_tracking')).status, 200, 'tools without Origin may');
+});

@@ -224,10 +224,15 @@ export class ConfigService {
 
   async #save(doc: Document, existed: boolean): Promise<BackupEntry | null> {
     const file = this.file!;
-    await mkdir(path.dirname(file), { recursive: true });
-    const backup = existed ? await this.backups!.create(file) : null;
-    await writeFileAtomic(file, String(doc), this.#opts.writeHooks);
-    return backup;
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      const backup = existed ? await this.backups!.create(file) : null;
+      await writeFileAtomic(file, String(doc), this.#opts.writeHooks);
+      return backup;
+    } catch (err) {
+      // The old file is untouched (atomic write); say why the save failed.
+      throw new ApiError(500, `Saving ${file} failed: ${(err as Error).message}; the previous file is unchanged`);
+    }
   }
 
   async #afterWrite(action: 'update' | 'revert', section: string, param: string, old: unknown, candidate: SkyfeedConfig, backup: BackupEntry | null, client: string): Promise<ChangeResult> {

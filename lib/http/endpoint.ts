@@ -111,7 +111,13 @@ export function endpoint<B>(app: TemplatedApp, ctx: ServerContext, spec: Endpoin
     const contentType = req.getHeader('content-type');
     const contentLength = req.getHeader('content-length');
     const remote = remoteAddress(res);
+    // A page on a foreign origin can fire body-less POSTs without a CORS
+    // preflight (CSRF). Browsers always send Origin on such requests, so a
+    // state change from an origin that is neither ours nor configured is refused.
+    const origin = spec.method === 'get' ? '' : req.getHeader('origin');
+    const host = origin ? req.getHeader('host') : '';
     try {
+      if (origin && !ctx.cors.allows(origin, host)) throw new ApiError(403, `Origin ${origin.slice(0, 100)} is not allowed to change state`);
       if (spec.limit) {
         const d = ctx.limiter.check(spec.limit, remote);
         if (!d.allowed) throw tooMany(d.retryAfter);

@@ -40,7 +40,8 @@ export function buildOpenApi(endpoints: readonly EndpointDoc[]): Record<string, 
     const oaPath = e.path.replace(/:([A-Za-z_]+)/g, '{$1}');
     const names = [...e.path.matchAll(/:([A-Za-z_]+)/g)].map((m) => m[1]);
     const responses: Record<string, unknown> = { 200: { description: 'OK', content: { 'application/json': { schema: { type: 'object' } } } } };
-    for (const [code, description] of Object.entries(e.errors ?? {})) {
+    const errors: Record<number, string> = e.method === 'get' ? { ...e.errors } : { 403: 'Origin header from a foreign, unconfigured origin', ...e.errors };
+    for (const [code, description] of Object.entries(errors)) {
       responses[code] = { description, content: { 'application/json': { schema: { $ref: '#/components/schemas/HTTPError' } } } };
     }
     const op: Op = {
