@@ -146,19 +146,22 @@ export class ConfigService {
       const before = this.#effective;
       this.#effective = candidate;
       const changed = this.#changes(before, candidate);
-      let applied = true;
+      // applied: some changed parameter took effect live and none failed to.
+      let applied = false;
+      let failed = false;
       let reboot = false;
       const warnings: string[] = [];
       for (const c of changed) {
         if (reloadTier(c.section, c.parameter) !== 'immediate') reboot = true;
-        else if (!(await this.#apply(c.section, c.parameter, c.current, warnings))) applied = false;
+        else if (await this.#apply(c.section, c.parameter, c.current, warnings)) applied = true;
+        else failed = reboot = true;
       }
       await this.audit!.append({
         timestamp: Date.now() / 1000, action: 'restore', section: null, parameter: null,
         old_value: null, new_value: id, client, backup_id: backup?.id ?? null,
       });
       return {
-        success: true, restored: id, backup_id: backup?.id ?? null, changed, applied: applied && changed.length > 0,
+        success: true, restored: id, backup_id: backup?.id ?? null, changed, applied: applied && !failed,
         reboot_required: reboot, warnings, timestamp: Date.now() / 1000,
       };
     });
