@@ -4,6 +4,8 @@
 import { loadConfig, ConfigError } from './config/load.js';
 import { createServer } from './server.js';
 import { NativeUwsMissing } from './http/uws.js';
+import { existsSync } from 'node:fs';
+import { defaultUserConfigPath } from './config/paths.js';
 
 /** SIGINT/SIGTERM must end the process within this, whatever hangs. */
 const SHUTDOWN_DEADLINE_MS = 1800;
@@ -16,7 +18,7 @@ function parseArgs(argv: string[]): { config?: string; port?: number } {
     else if (a.startsWith('--config=')) out.config = a.slice(9);
     else if (a === '--port') out.port = Number(argv[++i]);
     else if (a === '--help' || a === '-h') {
-      console.log('usage: skyfeed [--config user.yaml] [--port N]\n  defaults: config/default.yaml; synthetic camera when no camera is configured');
+      console.log('usage: skyfeed [--config user.yaml] [--port N]\n  defaults: config/default.yaml, then config/user.yaml if present (the config API saves there without --config); synthetic camera when no camera is configured');
       process.exit(0);
     } else {
       console.error(`skyfeed: unknown argument ${a} (try --help)`);
@@ -28,8 +30,12 @@ function parseArgs(argv: string[]): { config?: string; port?: number } {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const config = loadConfig(args.config, args.port !== undefined ? { http: { port: args.port } } : undefined);
-  const server = createServer(config);
+  // Without --config the config API saves to config/user.yaml, so that file
+  // is loaded when it exists: a change made over the API survives a restart.
+  const configFile = args.config ?? defaultUserConfigPath;
+  const userFile = args.config ?? (existsSync(defaultUserConfigPath) ? defaultUserConfigPath : undefined);
+  const config = loadConfig(userFile, args.port !== undefined ? { http: { port: args.port } } : undefined);
+  const server = createServer(config, { configFile });
   const port = await server.start();
   const s = config.streaming;
   console.log(

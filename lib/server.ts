@@ -14,9 +14,20 @@ import { videoFeedRoutes } from './http/routes/video-feed.js';
 import { wsVideoFeedRoutes } from './http/routes/ws-video-feed.js';
 import { streamStatsRoutes } from './http/routes/stream-stats.js';
 import { fallbackRoutes } from './http/routes/fallback.js';
+import { createControlPlane, type ControlPlaneOptions } from './app/control-plane.js';
+import { commandRoutes } from './http/routes/commands.js';
+import { telemetryRoutes } from './http/routes/telemetry.js';
+import { configApiRoutes } from './http/routes/config-api.js';
+import { videoHealthRoutes } from './http/routes/video-health.js';
+import { trackerFollowerRoutes } from './http/routes/tracker-follower.js';
+import { openapiRoutes } from './http/routes/openapi.js';
 
 /** Route groups in registration order; the fallback (404, OPTIONS) stays last. */
-const routeGroups: RouteGroup[] = [pageRoutes, videoFeedRoutes, wsVideoFeedRoutes, streamStatsRoutes];
+const routeGroups: RouteGroup[] = [
+  pageRoutes, videoFeedRoutes, wsVideoFeedRoutes, streamStatsRoutes,
+  commandRoutes, telemetryRoutes, configApiRoutes, videoHealthRoutes, trackerFollowerRoutes,
+  openapiRoutes,
+];
 
 export interface SkyfeedServer {
   readonly config: SkyfeedConfig;
@@ -27,7 +38,10 @@ export interface SkyfeedServer {
   close(): Promise<void>;
 }
 
-export function createServer(config: SkyfeedConfig): SkyfeedServer {
+/** `configFile`: the user's YAML the config API saves to (main passes --config). */
+export type ServerOptions = ControlPlaneOptions;
+
+export function createServer(config: SkyfeedConfig, options: ServerOptions = {}): SkyfeedServer {
   const uws = loadUws();
   const s = config.streaming;
   const pipeline = new FramePipeline({
@@ -38,7 +52,7 @@ export function createServer(config: SkyfeedConfig): SkyfeedServer {
   });
   const fanout = new Fanout(pipeline);
   const stats = new StreamStats(pipeline, fanout);
-  const ctx: ServerContext = {
+  const core: Omit<ServerContext, 'controller' | 'settings' | 'limiter'> = {
     uws, config, pipeline, fanout, stats,
     policy: { min: s.min_quality, max: s.max_quality, step: s.quality_step, downMs: s.adapt_down_ms, upMs: s.adapt_up_ms },
     cors: corsPolicy(config.http.cors),
@@ -65,6 +79,7 @@ export function createServer(config: SkyfeedConfig): SkyfeedServer {
       },
     },
   };
+  const ctx: ServerContext = Object.assign(core, createControlPlane(core, options));
   const app = uws.App();
   for (const group of routeGroups) group(app, ctx);
   fallbackRoutes(app, ctx);

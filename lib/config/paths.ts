@@ -11,3 +11,5 @@ export const packageRoot = path.resolve(here, up);
 export const configDir = path.join(packageRoot, 'config');
 export const defaultConfigPath = path.join(configDir, 'default.yaml');
 export const schemaPath = path.join(configDir, 'schema.json');
+/** The user's file when the server is started without --config (git-ignored). */
+export const defaultUserConfigPath = path.join(configDir, 'user.yaml');

@@ -49,10 +49,17 @@ export interface SourceConfig {
   pixel_format?: 'mjpeg' | 'yuyv';
 }
 
+export interface RateLimitConfig {
+  window_s: number;
+  max_requests: number;
+  max_clients: number;
+}
+
 export interface SkyfeedConfig {
   http: HttpConfig;
   streaming: StreamingConfig;
   pipeline: PipelineConfig;
   source: SourceConfig;
+  rate_limit: RateLimitConfig;
   [section: string]: unknown;
 }

@@ -8,6 +8,9 @@ import type { Fanout } from '../stream/fanout.js';
 import type { QualityPolicy } from '../stream/quality-tiers.js';
 import type { CorsPolicy } from './cors.js';
 import type { StreamStats } from '../stream/stream-stats.js';
+import type { AppController } from '../app/controller.js';
+import type { ConfigService } from '../config/config-service.js';
+import type { RateLimiter } from './rate-limit.js';
 
 /** Settings that apply to the running stream without a restart. */
 export interface LiveControls {
@@ -27,6 +30,12 @@ export interface ServerContext {
   cors: CorsPolicy;
   startedAt: number;
   live: LiveControls;
+  /** Tracking, following, smart mode, video health: what the control routes call. */
+  controller: AppController;
+  /** Reads and writes the user's config file (the config API). */
+  settings: ConfigService;
+  /** Per-client sliding windows for config writes and commands. */
+  limiter: RateLimiter;
   /** True once shutdown began: new streams are refused. */
   shuttingDown: boolean;
 }

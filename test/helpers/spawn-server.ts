@@ -33,7 +33,11 @@ export function writeConfig(config: Record<string, unknown>): string {
 
 export function startServer(config: Record<string, unknown> = {}, extraArgs: string[] = []): Promise<RunningServer> {
   const merged = { ...config, http: { host: '127.0.0.1', port: 0, ...(config.http as object | undefined) } };
-  const configFile = writeConfig(merged);
+  return startServerWithFile(writeConfig(merged), extraArgs);
+}
+
+/** Starts the server on an existing config file (e.g. again after a restart). */
+export function startServerWithFile(configFile: string, extraArgs: string[] = []): Promise<RunningServer> {
   const proc = spawn(process.execPath, [mainJs, '--config', configFile, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));

@@ -1,4 +1,4 @@
-// GET /stats and GET /status.
+// GET /stats and GET /status (with the control flags the original reported).
 
 import type { RouteGroup } from '../context.js';
 import { sendJson, type Reply } from '../respond.js';
@@ -12,7 +12,13 @@ export const streamStatsRoutes: RouteGroup = (app, ctx) => {
   app.get('/status', (res, req) => {
     const reply: Reply = { res, aborted: false, cors: ctx.cors.headersFor(req.getHeader('origin')) };
     const source = ctx.pipeline.source?.health();
+    // The controller's flags object is live state: reading it allocates nothing.
+    const f = ctx.controller.flags;
     sendJson(reply, 200, {
+      smart_mode_active: f.smart_mode_active,
+      tracking_started: f.tracking_started,
+      segmentation_active: f.segmentation_active,
+      following_active: f.following_active,
       video_status: source?.state ?? 'unavailable',
       source: source ?? null,
       streaming: {

@@ -1,0 +1,68 @@
+// The boundary the HTTP routes call. Routes never touch engine state
+// directly; a later controller with real trackers and a follower implements
+// the same interface. Methods throw ApiError for refusals (409, 400, 422).
+
+import type { PixelBox } from './geometry.js';
+import type { VideoHealth } from './video-health.js';
+import type { FollowerProfile, TrackerType } from './catalog.js';
+
+export interface ControllerFlags {
+  tracking_started: boolean;
+  smart_mode_active: boolean;
+  following_active: boolean;
+  /** No segmentation model exists in skyfeed; always false. */
+  segmentation_active: boolean;
+}
+
+/** State captured before and after an offboard transition. */
+export interface OffboardState {
+  following_active: boolean;
+  tracking_started: boolean;
+  smart_mode_active: boolean;
+  profile_name: string;
+}
+
+export interface OffboardReport {
+  status: 'success' | 'failure';
+  details: {
+    steps: string[];
+    errors: string[];
+    warnings: string[];
+    initial_state: OffboardState;
+    final_state: OffboardState;
+    execution_time_ms: number;
+  };
+  was_active?: boolean;
+}
+
+export interface ReconnectResult {
+  ok: boolean;
+  message: string;
+  video: VideoHealth;
+}
+
+export interface AppController {
+  /** Live flags; read by /status on every request, so no allocation. */
+  readonly flags: Readonly<ControllerFlags>;
+
+  /** The original's tracker telemetry, or {} when nothing is tracked. */
+  trackerData(): Record<string, unknown>;
+  /** The original's follower telemetry, or {} when no follower exists. */
+  followerData(): Record<string, unknown>;
+
+  /** `box` is as sent by the client (normalized or pixels). */
+  startTracking(box: PixelBox): { status: string; bbox: PixelBox };
+  stopTracking(): { status: string };
+  toggleSmartMode(): { status: string; smart_mode_active: boolean };
+  smartClick(x: number, y: number): Record<string, unknown>;
+  startOffboard(): Promise<OffboardReport>;
+  stopOffboard(): Promise<OffboardReport>;
+
+  trackerSchema(): { current_tracker: string; available_trackers: readonly TrackerType[]; [k: string]: unknown };
+  switchTracker(name: string): Record<string, unknown>;
+  followerProfiles(): { current_profile: string; profiles: readonly FollowerProfile[]; [k: string]: unknown };
+  switchProfile(name: string): Record<string, unknown>;
+
+  videoHealth(): VideoHealth;
+  reconnectVideo(): Promise<ReconnectResult>;
+}

@@ -1,0 +1,293 @@
+// The configuration API's engine. Every write runs under one mutex so two
+// PUTs never interleave: re-read the user's YAML, validate the whole
+// resulting configuration with the same rules the loader uses, back up the
+// old file, write the new one atomically (comments kept via yaml's Document
+// API), record an audit line, then apply `immediate` parameters live.
+
+import { existsSync, readFileSync } from 'node:fs';
+import { readFile, mkdir } from 'node:fs/promises';
+import path from 'node:path';
+import { isDeepStrictEqual } from 'node:util';
+import { Document, parseDocument } from 'yaml';
+import { ApiError } from '../errors.js';
+import { Mutex } from '../util/mutex.js';
+import { ConfigError, loadDefaults, validateConfig } from './load.js';
+import { deepMerge, isPlainObject } from './merge.js';
+import { removeStaleTemps, writeFileAtomic, type WriteHooks } from './atomic-write.js';
+import { BackupStore, type BackupEntry } from './backups.js';
+import { AuditLog, type AuditRecord } from './audit-log.js';
+import { paramNode, reloadTier, type ReloadTier } from './schema-meta.js';
+import type { SkyfeedConfig } from './types.js';
+
+export interface ConfigServiceOptions {
+  /** The user's YAML; undefined makes the API read-only (409 on writes). */
+  file?: string;
+  /** Where backups and the audit log go; default `<file's dir>/backups`. */
+  backupDir?: string;
+  /** Applies an `immediate` parameter to the running server. */
+  applyImmediate?(section: string, param: string, value: unknown): Promise<void> | void;
+  /** Test seam for the crash test; production passes nothing. */
+  writeHooks?: WriteHooks;
+}
+
+export interface ChangeResult {
+  success: true;
+  section: string;
+  parameter: string;
+  value: unknown;
+  old_value: unknown;
+  validation: { valid: true; errors: string[]; warnings: string[] };
+  saved: boolean;
+  applied: boolean;
+  reload_tier: ReloadTier;
+  reboot_required: boolean;
+  backup_id: string | null;
+  timestamp: number;
+}
+
+type Sections = Record<string, Record<string, unknown>>;
+
+const HEADER = ' skyfeed user configuration: keys here override config/default.yaml.\n Written by the config API; comments you add are kept.';
+
+export class ConfigService {
+  readonly file: string | undefined;
+  readonly backups: BackupStore | null;
+  readonly audit: AuditLog | null;
+  readonly #opts: ConfigServiceOptions;
+  readonly #lock = new Mutex();
+  readonly #defaults: Sections;
+  /** Defaults + user file, validated; replaced (never mutated) on each write. */
+  #effective: SkyfeedConfig;
+
+  constructor(running: SkyfeedConfig, opts: ConfigServiceOptions = {}) {
+    this.#opts = opts;
+    this.file = opts.file ? path.resolve(opts.file) : undefined;
+    this.#defaults = loadDefaults() as Sections;
+    const dir = opts.backupDir ?? (this.file ? path.join(path.dirname(this.file), 'backups') : null);
+    this.backups = dir ? new BackupStore(dir) : null;
+    this.audit = dir ? new AuditLog(path.join(dir, 'audit.jsonl')) : null;
+    // What is saved (defaults + user file), not the running values: CLI
+    // overrides such as --port are not part of the file and are not shown.
+    if (!this.file) this.#effective = structuredClone(running);
+    else if (existsSync(this.file)) this.#effective = this.#validate(this.#userObject(readFileSync(this.file, 'utf8')));
+    else this.#effective = this.#validate({});
+  }
+
+  /** Clears temp files a crashed save left behind. */
+  async init(): Promise<void> {
+    if (this.file) await removeStaleTemps(this.file);
+  }
+
+  current(): SkyfeedConfig {
+    return this.#effective;
+  }
+
+  defaults(): Sections {
+    return this.#defaults;
+  }
+
+  section(name: string): Record<string, unknown> {
+    const s = (this.#effective as unknown as Sections)[name];
+    if (!Object.hasOwn(this.#effective, name) || !s) throw new ApiError(404, `Unknown config section ${JSON.stringify(name)}`);
+    return s;
+  }
+
+  /** 404 unless section.param is in the schema. */
+  static requireParam(section: string, param: string): void {
+    if (!paramNode(section, param)) throw new ApiError(404, `Unknown config parameter ${section}.${param}`);
+  }
+
+  update(section: string, param: string, value: unknown, client: string): Promise<ChangeResult> {
+    ConfigService.requireParam(section, param);
+    return this.#lock.run(async () => {
+      const { doc, existed } = await this.#readDoc();
+      // The doc is a fresh read: changing it first costs nothing if validation refuses.
+      doc.setIn([section, param], value);
+      const candidate = this.#validate(this.#plain(doc));
+      const old = this.#get(this.#effective, section, param);
+      const backup = await this.#save(doc, existed);
+      return this.#afterWrite('update', section, param, old, candidate, backup, client);
+    });
+  }
+
+  revert(section: string, param: string, client: string): Promise<ChangeResult> {
+    ConfigService.requireParam(section, param);
+    return this.#lock.run(async () => {
+      const { doc, existed } = await this.#readDoc();
+      const old = this.#get(this.#effective, section, param);
+      if (!doc.hasIn([section, param])) {
+        // Nothing overrides the default: nothing to write.
+        return this.#result(section, param, old, old, false, false, null);
+      }
+      doc.deleteIn([section, param]);
+      const rest = doc.getIn([section]) as { items?: unknown[] } | undefined;
+      if (rest && Array.isArray(rest.items) && rest.items.length === 0) doc.deleteIn([section]);
+      const candidate = this.#validate(this.#plain(doc));
+      const backup = await this.#save(doc, existed);
+      return this.#afterWrite('revert', section, param, old, candidate, backup, client);
+    });
+  }
+
+  async history(): Promise<BackupEntry[]> {
+    return this.backups ? this.backups.list() : [];
+  }
+
+  restore(id: string, client: string): Promise<Record<string, unknown>> {
+    const backups = this.#writable().backups!;
+    const source = backups.pathOf(id);
+    if (!source) throw new ApiError(400, `Invalid backup id ${JSON.stringify(id.slice(0, 64))}; expected config_YYYYMMDD_HHMMSS[_mmm]`);
+    return this.#lock.run(async () => {
+      const text = await readFile(source, 'utf8').catch(() => null);
+      if (text === null) throw new ApiError(404, `Backup ${id} not found`);
+      const candidate = this.#validate(this.#userObject(text, `backup ${id}`));
+      const { existed } = await this.#readDoc();
+      const backup = existed ? await backups.create(this.file!) : null;
+      await writeFileAtomic(this.file!, text, this.#opts.writeHooks);
+      const before = this.#effective;
+      this.#effective = candidate;
+      const changed = this.#changes(before, candidate);
+      // applied: some changed parameter took effect live and none failed to.
+      let applied = false;
+      let failed = false;
+      let reboot = false;
+      const warnings: string[] = [];
+      for (const c of changed) {
+        if (reloadTier(c.section, c.parameter) !== 'immediate') reboot = true;
+        else if (await this.#apply(c.section, c.parameter, c.current, warnings)) applied = true;
+        else failed = reboot = true;
+      }
+      await this.audit!.append({
+        timestamp: Date.now() / 1000, action: 'restore', section: null, parameter: null,
+        old_value: null, new_value: id, client, backup_id: backup?.id ?? null,
+      });
+      return {
+        success: true, restored: id, backup_id: backup?.id ?? null, changed, applied: applied && !failed,
+        reboot_required: reboot, warnings, timestamp: Date.now() / 1000,
+      };
+    });
+  }
+
+  /** Parameters whose current value differs from the default. */
+  diff(): { section: string; parameter: string; default: unknown; current: unknown }[] {
+    return this.#changes(this.#defaults as unknown as SkyfeedConfig, this.#effective).map((c) => ({
+      section: c.section, parameter: c.parameter, default: c.previous, current: c.current,
+    }));
+  }
+
+  recentAudit(): AuditRecord[] {
+    return this.audit?.recent() ?? [];
+  }
+
+  // ---- internals ----
+
+  #writable(): this {
+    if (!this.file || !this.backups) throw new ApiError(409, 'Server started without a user config file; configuration writes are disabled');
+    return this;
+  }
+
+  async #readDoc(): Promise<{ doc: Document; existed: boolean }> {
+    const file = this.#writable().file!;
+    const text = await readFile(file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') return null;
+      throw err;
+    });
+    if (text === null) {
+      const doc = new Document({});
+      doc.commentBefore = HEADER;
+      return { doc, existed: false };
+    }
+    const doc = parseDocument(text);
+    if (doc.errors.length) throw new ApiError(409, `The user config file ${file} is not valid YAML (${doc.errors[0].message}); fix it or restore a backup`);
+    return { doc, existed: true };
+  }
+
+  #plain(doc: Document): Record<string, unknown> {
+    const obj = doc.toJS() ?? {};
+    if (!isPlainObject(obj)) throw new ApiError(409, 'The user config file must be a mapping of sections');
+    return obj;
+  }
+
+  #userObject(text: string, what = 'user config file'): Record<string, unknown> {
+    const doc = parseDocument(text);
+    if (doc.errors.length) throw new ApiError(422, `${what} is not valid YAML: ${doc.errors[0].message}`);
+    return this.#plain(doc);
+  }
+
+  /** Defaults + `user`, checked with the loader's rules; 422 listing each violation. */
+  #validate(user: Record<string, unknown>): SkyfeedConfig {
+    try {
+      return validateConfig(deepMerge(this.#defaults, user), this.file ?? 'config');
+    } catch (err) {
+      if (err instanceof ConfigError) {
+        throw new ApiError(422, err.problems, { success: false, validation: { valid: false, errors: err.problems, warnings: [] } });
+      }
+      throw new ApiError(422, [(err as Error).message]);
+    }
+  }
+
+  async #save(doc: Document, existed: boolean): Promise<BackupEntry | null> {
+    const file = this.file!;
+    try {
+      await mkdir(path.dirname(file), { recursive: true });
+      const backup = existed ? await this.backups!.create(file) : null;
+      await writeFileAtomic(file, String(doc), this.#opts.writeHooks);
+      return backup;
+    } catch (err) {
+      // The old file is untouched (atomic write); say why the save failed.
+      throw new ApiError(500, `Saving ${file} failed: ${(err as Error).message}; the previous file is unchanged`);
+    }
+  }
+
+  async #afterWrite(action: 'update' | 'revert', section: string, param: string, old: unknown, candidate: SkyfeedConfig, backup: BackupEntry | null, client: string): Promise<ChangeResult> {
+    this.#effective = candidate;
+    const value = this.#get(candidate, section, param);
+    await this.audit!.append({
+      timestamp: Date.now() / 1000, action, section, parameter: param,
+      old_value: old, new_value: value, client, backup_id: backup?.id ?? null,
+    });
+    const warnings: string[] = [];
+    const immediate = reloadTier(section, param) === 'immediate';
+    const applied = immediate && (await this.#apply(section, param, value, warnings));
+    return this.#result(section, param, value, old, true, applied, backup, warnings);
+  }
+
+  async #apply(section: string, param: string, value: unknown, warnings: string[]): Promise<boolean> {
+    if (!this.#opts.applyImmediate) return false;
+    try {
+      await this.#opts.applyImmediate(section, param, value);
+      return true;
+    } catch (err) {
+      warnings.push(`saved but not applied live: ${(err as Error).message}; it applies at the next start`);
+      return false;
+    }
+  }
+
+  #result(section: string, param: string, value: unknown, old: unknown, saved: boolean, applied: boolean, backup: BackupEntry | null, warnings: string[] = []): ChangeResult {
+    const tier = reloadTier(section, param);
+    return {
+      success: true, section, parameter: param, value, old_value: old,
+      validation: { valid: true, errors: [], warnings },
+      saved, applied, reload_tier: tier,
+      reboot_required: saved && !applied && !isDeepStrictEqual(value, old) ? tier === 'system_restart' || tier === 'immediate' : false,
+      backup_id: backup?.id ?? null, timestamp: Date.now() / 1000,
+    };
+  }
+
+  #get(cfg: SkyfeedConfig, section: string, param: string): unknown {
+    return (cfg as unknown as Sections)[section]?.[param];
+  }
+
+  #changes(a: SkyfeedConfig, b: SkyfeedConfig): { section: string; parameter: string; previous: unknown; current: unknown }[] {
+    const out: { section: string; parameter: string; previous: unknown; current: unknown }[] = [];
+    const A = a as unknown as Sections;
+    const B = b as unknown as Sections;
+    for (const section of new Set([...Object.keys(A), ...Object.keys(B)])) {
+      const sa = A[section] ?? {};
+      const sb = B[section] ?? {};
+      for (const p of new Set([...Object.keys(sa), ...Object.keys(sb)])) {
+        if (!isDeepStrictEqual(sa[p], sb[p])) out.push({ section, parameter: p, previous: sa[p] ?? null, current: sb[p] ?? null });
+      }
+    }
+    return out;
+  }
+}

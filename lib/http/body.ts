@@ -1,0 +1,71 @@
+// Bounded JSON request bodies on uWS. The limit is checked on the declared
+// Content-Length before a byte is buffered and again while chunks stream in
+// (chunked uploads declare nothing). Keys that could reach Object.prototype
+// are refused while parsing, so they never exist on any object we build.
+
+import type { HttpResponse } from 'uWebSockets.js';
+import { ApiError } from '../errors.js';
+
+const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+
+export function isJsonContentType(contentType: string): boolean {
+  const media = contentType.split(';', 1)[0].trim().toLowerCase();
+  return media === 'application/json' || (media.startsWith('application/') && media.endsWith('+json'));
+}
+
+/** JSON.parse that throws on forbidden keys at any depth. */
+export function parseJsonSafely(text: string): unknown {
+  return JSON.parse(text, (key, value) => {
+    if (FORBIDDEN_KEYS.has(key)) throw new ApiError(400, `JSON key ${JSON.stringify(key)} is not allowed`);
+    return value;
+  });
+}
+
+export interface BodyRequest {
+  contentType: string;
+  contentLength: string;
+  maxBytes: number;
+}
+
+/**
+ * Reads and parses the body. Rejects with ApiError 413/415/400. The caller
+ * must have registered res.onAborted; `isAborted` tells when to give up.
+ */
+export function readJsonBody(res: HttpResponse, req: BodyRequest, isAborted: () => boolean): Promise<unknown> {
+  if (!isJsonContentType(req.contentType)) {
+    return Promise.reject(new ApiError(415, `Content-Type must be application/json, got ${JSON.stringify(req.contentType.slice(0, 64) || null)}`));
+  }
+  if (req.contentLength !== '') {
+    const declared = Number(req.contentLength);
+    if (!Number.isSafeInteger(declared) || declared < 0) return Promise.reject(new ApiError(400, 'invalid Content-Length'));
+    if (declared > req.maxBytes) return Promise.reject(tooLarge(req.maxBytes));
+  }
+  return new Promise((resolve, reject) => {
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let done = false;
+    res.onData((chunk, isLast) => {
+      if (done || isAborted()) return;
+      total += chunk.byteLength;
+      if (total > req.maxBytes) {
+        done = true;
+        return reject(tooLarge(req.maxBytes));
+      }
+      // uWS reuses the chunk's memory after this callback: copy it.
+      chunks.push(Buffer.from(chunk.slice(0)));
+      if (!isLast) return;
+      done = true;
+      const text = Buffer.concat(chunks, total).toString('utf8');
+      if (text.trim() === '') return reject(new ApiError(400, 'request body is empty; a JSON object is required'));
+      try {
+        resolve(parseJsonSafely(text));
+      } catch (err) {
+        reject(err instanceof ApiError ? err : new ApiError(400, `malformed JSON: ${(err as Error).message}`));
+      }
+    });
+  });
+}
+
+function tooLarge(max: number): ApiError {
+  return new ApiError(413, `request body exceeds ${max} bytes`);
+}

@@ -1,0 +1,131 @@
+import t from 'tap';
+import { BuiltinController, type ControllerDeps } from '../lib/app/builtin-controller.js';
+import { ApiError } from '../lib/errors.js';
+import { mapVideoHealth } from '../lib/app/video-health.js';
+
+function make(over: Partial<ControllerDeps> = {}) {
+  let frame = true;
+  const deps: ControllerDeps = {
+    frame: () => ({ width: 640, height: 480 }),
+    hasFrame: () => frame,
+    videoHealth: () => mapVideoHealth(undefined, 30, 0),
+    reconnectVideo: async () => false,
+    ...over,
+  };
+  return { c: new BuiltinController(deps), setFrame: (v: boolean) => (frame = v) };
+}
+
+function caught(fn: () => unknown): { status?: number; detail?: unknown } {
+  try {
+    fn();
+  } catch (err) {
+    return err as ApiError;
+  }
+  return {};
+}
+
+async function caughtAsync(p: Promise<unknown>): Promise<{ status?: number; detail?: unknown }> {
+  return p.then(() => ({}), (err: ApiError) => err);
+}
+
+function status(fn: () => unknown): number {
+  try {
+    fn();
+  } catch (err) {
+    if (err instanceof ApiError) return err.status;
+    throw err;
+  }
+  return 200;
+}
+
+t.test('every command is refused with 409 before the first frame', async (t) => {
+  const { c, setFrame } = make();
+  setFrame(false);
+  t.equal(status(() => c.startTracking({ x: 0.1, y: 0.1, width: 0.2, height: 0.2 })), 409);
+  t.equal(status(() => c.stopTracking()), 409);
+  t.equal(status(() => c.toggleSmartMode()), 409);
+  t.equal(status(() => c.smartClick(1, 1)), 409);
+  t.match(await caughtAsync(c.startOffboard()), { status: 409 });
+  t.match(await caughtAsync(c.stopOffboard()), { status: 409 });
+  t.same(c.flags, { tracking_started: false, smart_mode_active: false, following_active: false, segmentation_active: false });
+  setFrame(true);
+  t.equal(c.startTracking({ x: 0.1, y: 0.1, width: 0.2, height: 0.2 }).status, 'Tracking started');
+});
+
+t.test('tracker_data reports the commanded box honestly', async (t) => {
+  const { c } = make();
+  t.same(c.trackerData(), {}, 'nothing tracked: {}');
+  const r = c.startTracking({ x: 160, y: 120, width: 320, height: 240 });
+  t.same(r.bbox, { x: 160, y: 120, width: 320, height: 240 }, 'pixels stay pixels');
+  const d = c.trackerData() as Record<string, any>;
+  t.same(d.bounding_box, [160, 120, 320, 240]);
+  t.same(d.center, [0, 0], 'a centred box has centre 0,0');
+  t.equal(d.tracker_started, true);
+  t.equal(d.box_source, 'commanded');
+  t.equal(d.tracker_data.tracking_active, false, 'no tracker runs: not claimed as tracked');
+  t.equal(d.tracker_data.confidence, null, 'no invented confidence');
+  t.notOk('velocity' in d.tracker_data, 'no invented velocity');
+  t.same(d.tracker_data.normalized_bbox, [-0.5, -0.5, 0.5, 0.5]);
+  t.match(d.timestamp, /^\d{4}-\d\d-\d\dT.*Z$/);
+  c.stopTracking();
+  t.same(c.trackerData(), {});
+});
+
+t.test('smart mode on cancels tracking; smart_click needs smart mode', async (t) => {
+  const { c } = make();
+  t.equal(status(() => c.smartClick(0.5, 0.5)), 400);
+  c.startTracking({ x: 0, y: 0, width: 0.5, height: 0.5 });
+  t.equal(c.flags.tracking_started, true);
+  t.equal(c.toggleSmartMode().status, 'Smart mode enabled');
+  t.equal(c.flags.tracking_started, false, 'tracking cancelled');
+  t.same(c.trackerData(), {});
+  const click = c.smartClick(0.5, 0.25);
+  t.match(click, { status: 'Click processed', x: 0.5, y: 0.25, pixel: { x: 320, y: 120 } });
+  t.equal(status(() => c.smartClick(5000, 1)), 422, 'click outside the frame');
+  t.equal(c.toggleSmartMode().status, 'Smart mode disabled');
+  t.equal(status(() => c.smartClick(0.5, 0.5)), 400);
+});
+
+t.test('offboard start/stop are idempotent and report steps', async (t) => {
+  const { c } = make();
+  const stop0 = await c.stopOffboard();
+  t.equal(stop0.status, 'success');
+  t.equal(stop0.was_active, false);
+  t.match(stop0.details.steps[0], /not active/);
+  const a = await c.startOffboard();
+  t.equal(a.status, 'success');
+  t.equal(a.details.initial_state.following_active, false);
+  t.equal(a.details.final_state.following_active, true);
+  t.type(a.details.execution_time_ms, 'number');
+  t.ok(a.details.warnings.some((w) => /no flight-controller link/.test(w)), 'says nothing reaches a vehicle');
+  const b = await c.startOffboard();
+  t.match(b.details.steps[0], /Stopped the active follower/, 'start stops the active follower first');
+  t.equal(c.flags.following_active, true);
+  const f = c.followerData() as Record<string, any>;
+  t.same(f.fields, {}, 'no invented setpoints');
+  t.equal(f.profile_name, 'mc_velocity_ground');
+  t.equal(f.following_active, true);
+  const s1 = await c.stopOffboard();
+  t.equal(s1.was_active, true);
+  const s2 = await c.stopOffboard();
+  t.equal(s2.was_active, false);
+  t.same(c.followerData(), {}, 'no follower: {}');
+});
+
+t.test('tracker switch: 409 while following, 400 lists valid names', async (t) => {
+  const { c } = make();
+  t.match(caught(() => c.switchTracker('MOSSE')), { status: 400, detail: /valid: CSRT, KCF, dlib, Gimbal/ });
+  t.match(c.switchTracker('kcf'), { status: 'success', action: 'tracker_switched', old_tracker: 'CSRT', new_tracker: 'KCF', requires_restart: false });
+  await c.startOffboard();
+  t.match(caught(() => c.switchTracker('CSRT')), { status: 409 });
+  t.match(c.switchProfile('fw_attitude_rate'), { status: 'success', old_profile: 'mc_velocity_ground', new_profile: 'fw_attitude_rate' });
+  t.match(caught(() => c.switchProfile('nope')), { status: 400, detail: /mc_velocity_chase/ });
+  t.equal((c.followerData() as Record<string, unknown>).control_type, 'attitude_rate');
+});
+
+t.test('reconnect reports failure when the source stays down', async (t) => {
+  const { c } = make();
+  const r = await c.reconnectVideo();
+  t.equal(r.ok, false);
+  t.equal(r.video.status, 'unavailable');
+});
