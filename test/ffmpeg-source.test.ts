@@ -33,7 +33,8 @@ if (!hasCommand('ffmpeg')) {
     t.teardown(() => srv.stop());
     const s = new MjpegStream(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
-    const { img } = await s.until((_p, img) => !isNoSignal(img), 15000);
+    const { part } = await s.until((_p, img) => !isNoSignal(img), 15000);
+    const img = await decode(part.jpeg);
     t.equal(img.width, W);
     t.equal(img.height, H);
     // testsrc is colourful: plenty of saturated pixels.
@@ -48,8 +49,12 @@ if (!hasCommand('ffmpeg')) {
   });
 
   t.test('killing ffmpeg: NO SIGNAL, then live again, on one connection', async (t) => {
-    const srv = await startServer(base({ input: clip, loop: true }));
+    // A 1.5 s first retry leaves room for several NO SIGNAL frames at 2 fps.
+    const srv = await startServer(base({ input: clip, loop: true, reconnect_min_ms: 1500 }));
     t.teardown(() => srv.stop());
+    t.teardown(() => {
+      if (!t.passing()) t.comment(srv.output());
+    });
     const s = new MjpegStream(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
     await s.until((_p, img) => !isNoSignal(img), 15000);
@@ -61,6 +66,7 @@ if (!hasCommand('ffmpeg')) {
     const up = await s.until((_p, img) => !isNoSignal(img), 15000);
     t.pass(`live frames again after ${up.skipped} NO SIGNAL frames`);
     t.equal(s.sockets, 1, 'same connection throughout');
+    t.equal(s.lost, 0, 'the test client kept up');
     const after = childPids(srv.proc.pid!, 'ffmpeg');
     t.equal(after.length, 1, 'ffmpeg restarted');
     t.not(after[0], pids[0], 'a new ffmpeg process');
@@ -95,7 +101,8 @@ if (!hasCommand('ffmpeg')) {
     t.teardown(() => srv.stop());
     const s = new MjpegStream(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
-    const { img } = await s.until((_p, i) => isNoSignal(i), 10000);
+    const { part } = await s.until((_p, i) => isNoSignal(i), 10000);
+    const img = await decode(part.jpeg);
     t.equal(img.width, W, 'NO SIGNAL frame at stream size');
     t.match(srv.output(), /video \(ffmpeg\): degraded: ffmpeg exited with code/);
     // Publish the clip atomically; the next attempt picks it up.

@@ -94,7 +94,8 @@ if (!hasCommand('cc', ['--version'])) {
     t.teardown(() => srv.stop());
     const s = new MjpegStream(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
-    const { img } = await s.until((_p, i) => !isNoSignal(i), 10000);
+    const { part } = await s.until((_p, i) => !isNoSignal(i), 10000);
+    const img = await decode(part.jpeg);
     const px = (x: number, y: number) => [...img.data.subarray((y * W + x) * 3, (y * W + x) * 3 + 3)];
     const [r1, g1, b1] = px(W / 4, H / 2);
     const [r2, g2, b2] = px((3 * W) / 4, H / 2);
@@ -132,7 +133,8 @@ if (!hasCommand('cc', ['--version'])) {
     t.teardown(() => srv.stop());
     const s = new MjpegStream(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
-    const { img } = await s.until((_p, i) => isNoSignal(i), 10000);
+    const { part } = await s.until((_p, i) => isNoSignal(i), 10000);
+    const img = await decode(part.jpeg);
     t.same([img.width, img.height], [800, 600]);
     t.match(srv.output(), /unavailable: .*gave MJPG 640x480 for MJPG 800x600.*\(320x240, 640x480, 1280x720\)/);
   });
