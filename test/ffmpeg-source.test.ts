@@ -121,3 +121,19 @@ if (!hasCommand('ffmpeg')) {
     t.match(srv.output(), /unavailable: ffmpeg not found .*apt-get install ffmpeg/);
   });
 }
+
+if (hasCommand('ffmpeg')) {
+  t.test('http:// MJPEG input: another skyfeed server as the camera', async (t) => {
+    const camera = await startServer({ streaming: { width: W, height: H, fps: 15 }, pipeline: { workers: 1 } });
+    t.teardown(() => camera.stop());
+    const srv = await startServer(base({ input: `${camera.base}/video_feed`, pixel_format: 'mjpeg' }));
+    t.teardown(() => srv.stop());
+    const s = new MjpegStream(`${srv.base}/video_feed`);
+    t.teardown(() => s.close());
+    const { part } = await s.until((_p, img) => !isNoSignal(img), 15000);
+    const img = await decode(part.jpeg);
+    t.same([img.width, img.height], [W, H]);
+    for (let i = 0; i < 5; i++) await s.next(5000);
+    t.notMatch(srv.output(), /degraded/, 'no reconnects needed');
+  });
+}
