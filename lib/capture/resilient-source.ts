@@ -212,12 +212,13 @@ export class ResilientSource implements FrameSource {
   }
 
   async #onLost(err: Error): Promise<void> {
-    this.#epoch++;
+    const epoch = ++this.#epoch;
     const s = this.#session;
     this.#session = null;
     this.#health.connectionOpen = false;
     if (s) await s.stop();
-    this.#down(err);
+    // A forced reconnect may have started a new session meanwhile: it owns the ring now.
+    if (epoch === this.#epoch) this.#down(err);
   }
 
   /** The signal is down: show NO SIGNAL and schedule the next attempt. */
