@@ -9,6 +9,7 @@ import { FramePipeline } from './pipeline/frame-pipeline.js';
 import { Fanout } from './stream/fanout.js';
 import { StreamStats } from './stream/stream-stats.js';
 import { createSource } from './capture/create-source.js';
+import { tierOf } from './stream/quality-tiers.js';
 import { pageRoutes } from './http/routes/page.js';
 import { videoFeedRoutes } from './http/routes/video-feed.js';
 import { wsVideoFeedRoutes } from './http/routes/ws-video-feed.js';
@@ -70,6 +71,7 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
       },
       setQuality(quality) {
         s.quality = quality;
+        if (config.source.jpeg_quality === undefined) pipeline.passthroughQuality = tierOf(quality, ctx.policy);
         const now = performance.now();
         for (const c of fanout.clients()) {
           if (!c.followsDefaultQuality) continue;
@@ -80,6 +82,9 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
     },
   };
   const ctx: ServerContext = Object.assign(core, createControlPlane(core, options));
+  // MJPEG passthrough tier: clients at the camera's quality (source.jpeg_quality,
+  // else the default stream quality) get a JPEG source's frames as they are.
+  pipeline.passthroughQuality = tierOf(config.source.jpeg_quality ?? s.quality, ctx.policy);
   const app = uws.App();
   for (const group of routeGroups) group(app, ctx);
   fallbackRoutes(app, ctx);
@@ -91,7 +96,12 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
     config,
     context: ctx,
     async start() {
-      await pipeline.start(createSource(config));
+      // A source that fails at start leaves the server up, without video
+      // (v4l2/ffmpeg never reject here: they show NO SIGNAL and reconnect).
+      const source = createSource(config);
+      await pipeline.start(source).catch((err: Error) => {
+        console.error(`skyfeed: video source ${source.type} failed to start (${err.message}); serving without video`);
+      });
       return new Promise<number>((resolve, reject) => {
         app.listen(config.http.host, config.http.port, (sock) => {
           if (!sock) return reject(new Error(`cannot listen on ${config.http.host}:${config.http.port}`));

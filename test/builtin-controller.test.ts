@@ -1,14 +1,14 @@
 import t from 'tap';
 import { BuiltinController, type ControllerDeps } from '../lib/app/builtin-controller.js';
 import { ApiError } from '../lib/errors.js';
-import { mapVideoHealth } from '../lib/app/video-health.js';
+import { videoHealthBody } from '../lib/capture/video-health.js';
 
 function make(over: Partial<ControllerDeps> = {}) {
   let frame = true;
   const deps: ControllerDeps = {
     frame: () => ({ width: 640, height: 480 }),
     hasFrame: () => frame,
-    videoHealth: () => mapVideoHealth(undefined, 30, 0),
+    videoHealth: () => videoHealthBody(null, 30),
     reconnectVideo: async () => false,
     ...over,
   };

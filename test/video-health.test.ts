@@ -1,19 +1,38 @@
+// The /api/video/health `video` object from a source's health, and the routes.
+
 import t from 'tap';
-import { mapVideoHealth } from '../lib/app/video-health.js';
-import type { SourceHealth } from '../lib/capture/source.js';
+import { videoHealthBody } from '../lib/capture/video-health.js';
+import type { FrameSource, SourceHealth } from '../lib/capture/source.js';
 import { startServer } from './helpers/spawn-server.js';
 import { call } from './helpers/http.js';
 
+const source = (h: SourceHealth): FrameSource => ({
+  type: h.type, open: async () => {}, close: async () => {}, health: () => h,
+});
 const base: SourceHealth = { state: 'healthy', type: 'synthetic', frames: 10, lastFrameAt: 1000, consecutiveFailures: 0, recoveryAttempts: 0, lastError: null };
 
-t.test('mapping from source health to the contract fields', async (t) => {
-  t.match(mapVideoHealth(undefined, 30, 0), { status: 'unavailable', connection_open: false, time_since_last_frame: null, video_source_type: null });
-  t.match(mapVideoHealth({ ...base, lastFrameAt: 0 }, 30, 0), { status: 'unavailable' }, 'no frame yet');
-  t.match(mapVideoHealth(base, 30, 29.94, 1500), { status: 'healthy', time_since_last_frame: 0.5, effective_fps: 29.9, requested_fps: 30, connection_open: true });
-  t.match(mapVideoHealth(base, 30, 0, 5000), { status: 'degraded' }, 'quiet for 4 s is not healthy');
-  t.match(mapVideoHealth({ ...base, state: 'recovering', consecutiveFailures: 3, recoveryAttempts: 2, lastError: 'EIO' }, 30, 0, 1100),
+t.test('maps a recovering source', async (t) => {
+  const now = 1_000_000;
+  const body = videoHealthBody(source({
+    state: 'degraded', type: 'v4l2', frames: 10, lastFrameAt: now - 2500, consecutiveFailures: 2,
+    recoveryAttempts: 1, lastError: 'VIDIOC_DQBUF: No such device', isRecovering: true, connectionOpen: false,
+    nextRecoveryAt: now + 1500, requestedFps: 30, effectiveFps: 0,
+  }), 30, 0, now);
+  t.same(body, {
+    status: 'degraded', consecutive_failures: 2, time_since_last_frame: 2.5, is_recovering: true,
+    recovery_attempts: 1, connection_open: false, video_source_type: 'v4l2', next_recovery_in_seconds: 1.5,
+    requested_fps: 30, effective_fps: 0, last_capture_error: 'VIDIOC_DQBUF: No such device', frames_captured: 10,
+  });
+});
+
+t.test('maps plain sources and the stale rule', async (t) => {
+  t.match(videoHealthBody(null, 15), { status: 'unavailable', time_since_last_frame: null, requested_fps: 15, connection_open: false });
+  t.match(videoHealthBody(source({ ...base, lastFrameAt: 0 }), 30, 0), { status: 'unavailable' }, 'no frame yet');
+  t.match(videoHealthBody(source(base), 30, 29.94, 1500), { status: 'healthy', time_since_last_frame: 0.5, effective_fps: 29.9, requested_fps: 30, connection_open: true });
+  t.match(videoHealthBody(source(base), 30, 0, 5000), { status: 'degraded' }, 'quiet for 4 s is not healthy');
+  t.match(videoHealthBody(source({ ...base, state: 'recovering', consecutiveFailures: 3, recoveryAttempts: 2, lastError: 'EIO' }), 30, 0, 1100),
     { status: 'recovering', is_recovering: true, consecutive_failures: 3, recovery_attempts: 2, last_capture_error: 'EIO' });
-  t.match(mapVideoHealth({ ...base, state: 'failed' }, 30, 0, 1100), { status: 'failed', connection_open: false });
+  t.match(videoHealthBody(source({ ...base, state: 'failed' }), 30, 0, 1100), { status: 'failed', connection_open: false });
 });
 
 t.test('server: GET /api/video/health and POST /api/video/reconnect', async (t) => {

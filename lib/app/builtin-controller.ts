@@ -7,7 +7,7 @@ import { ApiError } from '../errors.js';
 import type { AppController, ControllerFlags, OffboardReport, OffboardState, ReconnectResult } from './controller.js';
 import { centerOf, normalizedBox, toPixelBox, toPixelPoint, type FrameSize, type PixelBox } from './geometry.js';
 import { findByName, followerProfiles, trackerTypes } from './catalog.js';
-import type { VideoHealth } from './video-health.js';
+import type { VideoHealth } from '../capture/video-health.js';
 
 export interface ControllerDeps {
   /** The running frame size. */

@@ -9,7 +9,7 @@ import { ConfigService } from '../config/config-service.js';
 import { createSource } from '../capture/create-source.js';
 import { Mutex } from '../util/mutex.js';
 import { BuiltinController } from './builtin-controller.js';
-import { mapVideoHealth } from './video-health.js';
+import { videoHealthBody } from '../capture/video-health.js';
 
 export interface ControlPlaneOptions {
   /** The user's YAML the config API writes; undefined: writes refused. */
@@ -29,6 +29,9 @@ export function createControlPlane(core: Core, opts: ControlPlaneOptions = {}): 
   const hasFrame = () => pipeline.counters.framesCaptured > 0 || (pipeline.source?.health().lastFrameAt ?? 0) > 0;
 
   const reconnectVideo = () => sourceLock.run(async () => {
+    // A self-healing source (v4l2, ffmpeg) knows how to retry in place.
+    const current = pipeline.source;
+    if (current?.reconnect) return current.reconnect();
     const fresh = createSource(config);
     try {
       await pipeline.replaceSource(fresh);
@@ -44,7 +47,7 @@ export function createControlPlane(core: Core, opts: ControlPlaneOptions = {}): 
   const controller = new BuiltinController({
     frame: () => ({ width: config.streaming.width, height: config.streaming.height }),
     hasFrame,
-    videoHealth: () => mapVideoHealth(pipeline.source?.health(), config.streaming.fps, stats.captureFps),
+    videoHealth: () => videoHealthBody(pipeline.source, config.streaming.fps, stats.captureFps),
     reconnectVideo,
   });
 

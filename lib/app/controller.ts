@@ -3,7 +3,7 @@
 // the same interface. Methods throw ApiError for refusals (409, 400, 422).
 
 import type { PixelBox } from './geometry.js';
-import type { VideoHealth } from './video-health.js';
+import type { VideoHealth } from '../capture/video-health.js';
 import type { FollowerProfile, TrackerType } from './catalog.js';
 
 export interface ControllerFlags {

@@ -1,15 +1,47 @@
-// Chooses the frame source from config (source.type).
+// Chooses the frame source from config (source.type). The real sources are
+// wrapped in ResilientSource: reconnect with backoff, NO SIGNAL while down.
 
 import type { SkyfeedConfig } from '../config/types.js';
+import { ConfigError } from '../config/load.js';
 import type { FrameSource } from './source.js';
 import { SyntheticSource } from './synthetic-source.js';
+import { ResilientSource, type ResilientOptions } from './resilient-source.js';
+import { FfmpegSession } from './ffmpeg-session.js';
+import { V4l2Session } from './v4l2-session.js';
 
 export function createSource(config: SkyfeedConfig): FrameSource {
   const src = config.source;
+  const s = config.streaming;
+  const resilience: ResilientOptions = {
+    fps: s.fps,
+    reconnectMinMs: src.reconnect_min_ms ?? 1000,
+    reconnectMaxMs: Math.max(src.reconnect_min_ms ?? 1000, src.reconnect_max_ms ?? 10000),
+    stallTimeoutMs: src.stall_timeout_ms ?? 5000,
+    noSignalFps: src.no_signal_fps ?? 2,
+    log: (line) => console.error(`skyfeed: ${line}`),
+  };
   switch (src.type) {
     case 'synthetic':
-      return new SyntheticSource({ fps: config.streaming.fps, scene: src.scene ?? 'moving' });
+      return new SyntheticSource({ fps: s.fps, scene: src.scene ?? 'moving' });
+    case 'ffmpeg': {
+      const input = src.input;
+      if (!input) throw new ConfigError('source', ['source.input is required for source.type ffmpeg (a file, rtsp://, udp://, http:// ...)']);
+      return new ResilientSource('ffmpeg', () => new FfmpegSession({
+        input, width: s.width, height: s.height, fps: s.fps, loop: src.loop ?? false,
+        output: src.pixel_format ?? 'rgb24', inputOptions: src.input_options ?? [],
+        ffmpegPath: src.ffmpeg_path ?? 'ffmpeg',
+      }), resilience);
+    }
+    case 'v4l2': {
+      if (src.pixel_format === 'rgb24') throw new ConfigError('source', ['source.pixel_format rgb24 is for ffmpeg; v4l2 takes mjpeg or yuyv']);
+      const device = src.device ?? '/dev/video0';
+      const pixelFormat = src.pixel_format;
+      return new ResilientSource('v4l2', () => new V4l2Session({
+        device, width: s.width, height: s.height, fps: s.fps,
+        pixelFormat, buffers: src.buffers ?? 4,
+      }), resilience);
+    }
     default:
-      throw new Error(`source.type ${src.type} is not available in this build`);
+      throw new ConfigError('source', [`source.type ${String(src.type)} is not available in this build`]);
   }
 }

@@ -46,7 +46,15 @@ export interface SourceConfig {
   device?: string;
   input?: string;
   loop?: boolean;
-  pixel_format?: 'mjpeg' | 'yuyv';
+  pixel_format?: 'mjpeg' | 'yuyv' | 'rgb24';
+  jpeg_quality?: number;
+  buffers?: number;
+  ffmpeg_path?: string;
+  input_options?: string[];
+  reconnect_min_ms?: number;
+  reconnect_max_ms?: number;
+  stall_timeout_ms?: number;
+  no_signal_fps?: number;
 }
 
 export interface RateLimitConfig {

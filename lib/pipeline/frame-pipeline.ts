@@ -29,6 +29,11 @@ export interface PipelineOptions {
    * frame at a time, as a plain Node server would).
    */
   encoder?: 'pool' | 'main_thread';
+  /**
+   * MJPEG passthrough tier: clients at this quality get a JPEG source's frames
+   * unchanged (see EncodeTask.passthroughQuality). Omitted: -1, never.
+   */
+  passthroughQuality?: number;
 }
 
 export type FrameListener = (frame: EncodedFrame) => void;
@@ -91,9 +96,12 @@ export class FramePipeline {
   #lastHash: bigint | null = null;
   #closed = false;
   #started = false;
+  /** Quality tier served by MJPEG passthrough; settable when the default quality changes. */
+  passthroughQuality: number;
 
   constructor(opts: PipelineOptions) {
     this.#opts = opts;
+    this.passthroughQuality = opts.passthroughQuality ?? -1;
     const inline = opts.encoder === 'main_thread';
     this.workers = inline ? 1 : opts.workers > 0 ? opts.workers : availableParallelism();
     this.raw = RawRing.create({
@@ -265,6 +273,7 @@ export class FramePipeline {
     const task: EncodeTask = {
       seq, slot: this.raw.slotOf(seq), qualities, outSlots,
       prevHash: this.#opts.skipIdentical && allCurrentMatch ? this.#lastHash : null,
+      passthroughQuality: this.passthroughQuality,
     };
     this.#inflight++;
     // Watchdog: a task that neither resolves nor rejects (seen when a worker

@@ -19,6 +19,12 @@ export interface EncodeTask {
   qualities: number[];
   /** Encoded-ring slot lent for each quality, same order. */
   outSlots: number[];
+  /**
+   * MJPEG passthrough: when the raw slot already holds a JPEG (PixelFormat.JPEG),
+   * this quality tier gets the camera's bytes as they are (no decode, no
+   * re-encode); other tiers are decoded and re-encoded. -1: never pass through.
+   */
+  passthroughQuality: number;
 }
 
 export const enum EncodeOutcome {

@@ -30,6 +30,8 @@ const kSlotInts = 4;
 export const enum PixelFormat {
   RGB24 = 0,
   YUYV = 1,
+  /** A complete JPEG of bytesUsed bytes (MJPEG cameras, ffmpeg -f mjpeg). */
+  JPEG = 2,
 }
 
 export interface RawRingLayout {

@@ -1,0 +1,40 @@
+// Tools some tests need (ffmpeg, a C compiler). CI installs them, so a test
+// that needs one fails with a clear message when it is missing; it never
+// skips silently.
+
+import { spawnSync } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export function hasCommand(cmd: string, args = ['-version']): boolean {
+  const r = spawnSync(cmd, args, { stdio: 'ignore' });
+  return r.status === 0;
+}
+
+export const FFMPEG_MISSING =
+  'ffmpeg is not installed: CI installs it (.ci/run; Debian: apt-get install ffmpeg). This test needs it and does not skip.';
+export const CC_MISSING =
+  'no C compiler (cc): CI has one (Debian: apt-get install build-essential). This test needs it and does not skip.';
+
+/** Runs ffmpeg with `args`; throws with its stderr on failure. */
+export function ffmpeg(args: string[]): void {
+  const r = spawnSync('ffmpeg', ['-hide_banner', '-loglevel', 'error', '-y', ...args], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${r.stderr || r.error}`);
+}
+
+/** Child process ids of `ppid` whose command name is `comm`. */
+export function childPids(ppid: number, comm: string): number[] {
+  const out: number[] = [];
+  for (const d of readdirSync('/proc')) {
+    if (!/^\d+$/.test(d)) continue;
+    try {
+      const stat = readFileSync(`/proc/${d}/stat`, 'utf8');
+      const close = stat.lastIndexOf(')');
+      const name = stat.slice(stat.indexOf('(') + 1, close);
+      const fields = stat.slice(close + 2).split(' ');
+      if (Number(fields[1]) === ppid && name === comm) out.push(Number(d));
+    } catch {
+      // the process ended while we looked
+    }
+  }
+  return out;
+}
