@@ -8,17 +8,12 @@
 import { parentPort, workerData } from 'node:worker_threads';
 import { RawRing, PixelFormat } from '../lib/pipeline/raw-ring.js';
 import { loadV4l2Addon, type V4l2Format, type V4l2Handle } from '../lib/capture/v4l2-addon.js';
+import type { V4l2SessionOptions } from '../lib/capture/v4l2-session.js';
 
-export interface V4l2CaptureData {
+export interface V4l2CaptureData extends V4l2SessionOptions {
   sab: SharedArrayBuffer;
   /** Int32[0] = 1 asks the thread to stop (not the ring's flag: the ring outlives sessions). */
   stopSab: SharedArrayBuffer;
-  device: string;
-  width: number;
-  height: number;
-  fps: number;
-  pixelFormat?: 'mjpeg' | 'yuyv';
-  buffers: number;
 }
 
 /** poll() timeout: how soon a stop request is seen when no frame comes. */
