@@ -81,11 +81,18 @@ export function threadCpu(pid: number): Map<string, number> {
 
 /** VmRSS in bytes; NaN when the process is gone. */
 export function rssBytes(pid: number): number {
+  return memory(pid).rss;
+}
+
+/** VmRSS and RssAnon in bytes. */
+export function memory(pid: number): { rss: number; anon: number } {
   try {
-    const m = /VmRSS:\s+(\d+) kB/.exec(readFileSync(`/proc/${pid}/status`, 'latin1'));
-    return m ? Number(m[1]) * 1024 : NaN;
+    const text = readFileSync(`/proc/${pid}/status`, 'latin1');
+    const rss = /VmRSS:\s+(\d+) kB/.exec(text);
+    const anon = /RssAnon:\s+(\d+) kB/.exec(text);
+    return { rss: rss ? Number(rss[1]) * 1024 : NaN, anon: anon ? Number(anon[1]) * 1024 : NaN };
   } catch {
-    return NaN;
+    return { rss: NaN, anon: NaN };
   }
 }
 
@@ -104,6 +111,7 @@ export class RssSampler {
   readonly #pid: number;
   readonly #timer: NodeJS.Timeout;
   peak = 0;
+  peakAnon = 0;
   readonly series: { t: number; rss: number }[] = [];
 
   constructor(pid: number, everyMs = 200) {
@@ -114,18 +122,14 @@ export class RssSampler {
   }
 
   sample(): number {
-    const r = rssBytes(this.#pid);
+    const m = memory(this.#pid);
+    const r = m.rss;
+    if (m.anon > this.peakAnon) this.peakAnon = m.anon;
     if (r > 0) {
       if (r > this.peak) this.peak = r;
       if (this.series.length < 10000) this.series.push({ t: performance.now(), rss: r });
     }
     return r;
-  }
-
-  /** Restarts the peak (start of a measurement window). */
-  resetPeak(): void {
-    this.peak = 0;
-    this.sample();
   }
 
   stop(): void {

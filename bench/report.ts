@@ -15,7 +15,18 @@ export interface BenchRun {
   ablations: AblationRow[];
   throughput: { workers: number; encoded_fps: number; ratio_to_one: number; resolution: string }[];
   targets: TargetRow[];
+  encode_settings: EncodeSettings | null;
   healthy: boolean;
+}
+
+/** bench/encode-settings.ts output: realtime JPEG settings against sharp's defaults. */
+export interface EncodeSettings {
+  width: number;
+  height: number;
+  quality: number;
+  frames: number;
+  realtime: { ms_per_encode: number; cpu_ms_per_encode: number; bytes: number };
+  defaults: { ms_per_encode: number; cpu_ms_per_encode: number; bytes: number };
 }
 
 export interface AblationRow {
@@ -140,9 +151,21 @@ export function markdown(run: BenchRun, chartPath: string | null): string {
   }
   if (run.throughput.length) {
     L.push('Encode throughput at unlimited capture rate (one client connected):', '');
-    L.push('| resolution | workers | encoded fps | × one worker |', '|---|---:|---:|---:|');
-    for (const t of run.throughput) L.push(`| ${t.resolution} | ${t.workers} | ${f(t.encoded_fps)} | ${f(t.ratio_to_one, 2)}× |`);
+    L.push('| resolution | workers | encoded fps | × one worker | captured fps | torn | out of order | server CPU µs per encode |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    for (const t of run.throughput) {
+      const r = run.scenarios.find((x) => x.group === 'throughput' && x.workers === t.workers && `${x.width}x${x.height}` === t.resolution)!;
+      L.push(`| ${t.resolution} | ${t.workers} | ${f(t.encoded_fps)} | ${f(t.ratio_to_one, 2)}× | ${f(r.capture_fps)} | ${r.torn} | ${r.out_of_order} | ${f(r.cpu_us_per_encode, 0)} |`);
+    }
     L.push('');
+  }
+  const e = run.encode_settings;
+  if (e) {
+    L.push(
+      `Encode settings (${e.width}x${e.height} q${e.quality}, synthetic scene, one libvips thread, ${e.frames} frames each): ` +
+        `realtime (baseline, 4:2:0, no Huffman optimisation) ${f(e.realtime.ms_per_encode, 2)} ms and ${f(e.realtime.bytes / 1024)} KB per frame; ` +
+        `sharp's defaults ${f(e.defaults.ms_per_encode, 2)} ms and ${f(e.defaults.bytes / 1024)} KB: ${f(e.defaults.cpu_ms_per_encode / e.realtime.cpu_ms_per_encode, 2)}× the CPU.`,
+      '',
+    );
   }
   const mixed = run.scenarios.filter((r) => r.rest);
   for (const m of mixed) {

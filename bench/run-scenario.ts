@@ -45,6 +45,8 @@ export interface ScenarioResult {
   /** Server CPU per encoded frame (throughput scenarios). */
   cpu_us_per_encode: number;
   peak_rss_mb: number;
+  /** Peak RssAnon (heap, stacks, rings): RSS minus shared code pages (node, libvips). */
+  peak_rss_anon_mb: number;
   rss_window_start_mb: number;
   rss_window_end_mb: number;
   /** RSS once a second through the window, MB: flat means bounded. */
@@ -57,6 +59,9 @@ export interface ScenarioResult {
   capture_fps: number;
   identical_skipped: number;
   stale_skipped: number;
+  /** Encodes thrown away because the camera overwrote the raw slot mid-encode, or finished after a newer frame. */
+  torn: number;
+  out_of_order: number;
   server_frames_sent: number;
   server_frames_dropped: number;
   bytes_per_frame: number;
@@ -107,7 +112,12 @@ function median(a: number[]): number {
   return b.length % 2 ? b[m] : (b[m - 1] + b[m]) / 2;
 }
 
-export async function runScenario(s: Scenario, progress: Progress, log: (line: string) => void = () => {}): Promise<ScenarioResult> {
+export interface RunOptions {
+  /** Extra node flags for the server process (e.g. --cpu-prof). */
+  serverNodeArgs?: string[];
+}
+
+export async function runScenario(s: Scenario, progress: Progress, log: (line: string) => void = () => {}, opts: RunOptions = {}): Promise<ScenarioResult> {
   const problems: string[] = [];
   let server: ServerUnderTest | null = null;
   let pool: LoadgenPool | null = null;
@@ -116,7 +126,7 @@ export async function runScenario(s: Scenario, progress: Progress, log: (line: s
   try {
     progress('starting', '');
     const path = s.transport === 'ws' ? '/ws/video_feed' : '/video_feed';
-    server = await startServerProcess(s.server, serverConfig(s));
+    server = await startServerProcess(s.server, serverConfig(s), opts.serverNodeArgs);
     rss = new RssSampler(server.pid);
     pool = new LoadgenPool({
       port: server.port, kind: s.transport, path, clients: s.clients, slow: s.slow,
@@ -147,7 +157,6 @@ export async function runScenario(s: Scenario, progress: Progress, log: (line: s
     const cpu0 = cpuSample(server.pid);
     const threads0 = threadCpu(server.pid);
     const mach0 = machineCpu();
-    rss.resetPeak();
     const rssStart = rss.sample();
     const wrkP = useWrk ? runWrk(`http://127.0.0.1:${server.port}/status`, s.restConnections!, s.measureMs / 1000) : null;
     const framesAt0 = pool.frames;
@@ -162,7 +171,6 @@ export async function runScenario(s: Scenario, progress: Progress, log: (line: s
     const threads1 = threadCpu(server.pid);
     const mach1 = machineCpu();
     const rssEnd = rss.sample();
-    const peakWindow = rss.peak;
     const stats1 = await getJson(server.port, '/stats');
     const wrk = wrkP ? await wrkP.catch((e: Error) => {
       problems.push(`wrk: ${e.message}`);
@@ -186,7 +194,8 @@ export async function runScenario(s: Scenario, progress: Progress, log: (line: s
     }
 
     const result = summarise(s, rep, cpu0, cpu1, threads0, threads1, mach0, mach1, stats0, stats1);
-    result.peak_rss_mb = Math.max(rss.peak, peakWindow) / 2 ** 20;
+    result.peak_rss_mb = rss.peak / 2 ** 20;
+    result.peak_rss_anon_mb = rss.peakAnon / 2 ** 20;
     result.rss_window_start_mb = rssStart / 2 ** 20;
     result.rss_window_end_mb = rssEnd / 2 ** 20;
     result.rss_slope_mb_per_min = slope(rss.series.filter((p) => p.t >= cpu0.t).map((p) => [p.t / 60000, p.rss / 2 ** 20]));
@@ -265,12 +274,14 @@ function summarise(
     main_thread_us_per_frame: frames ? mainUs / frames : NaN,
     main_thread_sys_us_per_frame: frames ? (cpu1.mainSysUs - cpu0.mainSysUs) / frames : NaN,
     cpu_us_per_encode: encodes ? cpuUs / encodes : NaN,
-    peak_rss_mb: 0, rss_window_start_mb: 0, rss_window_end_mb: 0, rss_series_mb: [], rss_slope_mb_per_min: NaN,
+    peak_rss_mb: 0, peak_rss_anon_mb: 0, rss_window_start_mb: 0, rss_window_end_mb: 0, rss_series_mb: [], rss_slope_mb_per_min: NaN,
     encode_ms_p50: e1.ms_p50 ?? NaN, encode_ms_p99: e1.ms_p99 ?? NaN,
     encoded_fps: encoded / win,
     capture_fps: ((st1.capture?.frames ?? 0) - (st0.capture?.frames ?? 0)) / win,
     identical_skipped: (e1.identical_skipped ?? 0) - (e0.identical_skipped ?? 0),
     stale_skipped: (e1.stale_skipped ?? 0) - (e0.stale_skipped ?? 0),
+    torn: (e1.torn ?? 0) - (e0.torn ?? 0),
+    out_of_order: (e1.out_of_order ?? 0) - (e0.out_of_order ?? 0),
     server_frames_sent: (st1.frames_sent ?? 0) - (st0.frames_sent ?? 0),
     server_frames_dropped: (st1.frames_dropped ?? 0) - (st0.frames_dropped ?? 0),
     bytes_per_frame: frames ? rep.jpegBytes / frames : NaN,

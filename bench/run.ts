@@ -6,6 +6,7 @@
 // scenarios, results in a temp folder, exit 1 when the harness itself fails
 // (never on a timing).
 
+import { execFile } from 'node:child_process';
 import { mkdirSync, writeFileSync, copyFileSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -13,9 +14,10 @@ import { fileURLToPath } from 'node:url';
 import { plan } from './scenarios.js';
 import { runScenario, type ScenarioResult } from './run-scenario.js';
 import { machineInfo, describeMachine } from './machine.js';
-import { ablations, throughput, targets, terminalTable, markdown, type BenchRun } from './report.js';
+import { ablations, throughput, targets, terminalTable, markdown, type BenchRun, type EncodeSettings } from './report.js';
 import { chartSvg } from './svg-chart.js';
 import { updateReadme } from './readme-section.js';
+import { topSelfTime } from './cpuprofile-top.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -26,10 +28,11 @@ interface Args {
   warmupMs?: number;
   out?: string;
   readme: boolean;
+  profile: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const a: Args = { quick: false, readme: true };
+  const a: Args = { quick: false, readme: true, profile: false };
   for (let i = 0; i < argv.length; i++) {
     const k = argv[i];
     const val = () => {
@@ -43,6 +46,7 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--warmup') a.warmupMs = Number(val()) * 1000;
     else if (k === '--out') a.out = val();
     else if (k === '--no-readme') a.readme = false;
+    else if (k === '--profile') a.profile = true;
     else if (k === '--help' || k === '-h') usage();
     else usage(`unknown option ${k}`);
   }
@@ -57,14 +61,16 @@ function usage(err?: string): never {
   --measure S  measurement window per scenario (default 8, quick 1.5)
   --warmup S   warm-up before each window (default 3, quick 1)
   --out DIR    where results go (default bench/results; quick: a temp folder)
-  --no-readme  do not rewrite the README's benchmark section`);
+  --no-readme  do not rewrite the README's benchmark section
+  --profile    run the server under node --cpu-prof and print each scenario's top event-loop functions
+               (profiles in <out>/profiles/; profiling slows the server: do not compare its figures)`);
   process.exit(err ? 2 : 0);
 }
 
 function line(r: ScenarioResult): string {
   const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
   const lg = `${r.loadgen.processes} gen ${r.loadgen.cpu_pct.map((c) => c.toFixed(0)).join('+')}%${r.loadgen.saturated ? ' SATURATED' : ''}`;
-  const perFrame = r.group === 'throughput' ? `${f(r.encoded_fps)} enc fps, ${f(r.cpu_us_per_encode, 0)} µs/encode` : `${f(r.cpu_us_per_frame)} µs/frame (loop ${f(r.main_thread_us_per_frame)}, kernel ${f(r.main_thread_sys_us_per_frame)})`;
+  const perFrame = r.group === 'throughput' ? `${f(r.encoded_fps)} enc fps (captured ${f(r.capture_fps, 0)}, torn ${r.torn}, out of order ${r.out_of_order}), ${f(r.cpu_us_per_encode, 0)} µs/encode` : `${f(r.cpu_us_per_frame)} µs/frame (loop ${f(r.main_thread_us_per_frame)}, kernel ${f(r.main_thread_sys_us_per_frame)})`;
   const rest = r.rest ? ` | REST ${r.rest.tool} ${f(r.rest.requests_per_sec, 0)} req/s p99 ${f(r.rest.p99_ms, 2)} ms` : '';
   const slow = r.slow ? ` | ${r.slow} stalled: ${r.server_frames_dropped} dropped, RSS ${f(r.rss_window_start_mb)}→${f(r.rss_window_end_mb)} MB, trend ${f(r.rss_slope_mb_per_min)} MB/min` : '';
   return `fps ${f(r.delivered_fps.min)}/${f(r.delivered_fps.median)} | lat p50 ${f(r.latency_ms.p50)} p99 ${f(r.latency_ms.p99)} ms | CPU ${f(r.server_cpu_pct, 0)}% ${perFrame} | RSS ${f(r.peak_rss_mb, 0)} MB | ${lg}${rest}${slow}${r.health.ok ? '' : ' | HARNESS PROBLEM: ' + r.health.problems.join('; ')}`;
@@ -80,6 +86,11 @@ async function main(): Promise<void> {
   const tty = process.stdout.isTTY;
   console.log(`skyfeed bench (${args.quick ? 'quick smoke check' : 'full'}): ${scenarios.length} scenarios on ${describeMachine(machine)}; load average ${machine.loadavg_at_start}`);
 
+  const outDir = args.out ? path.resolve(args.out) : args.quick ? mkdtempSync(path.join(tmpdir(), 'skyfeed-bench-quick-')) : path.join(root, 'bench/results');
+  mkdirSync(outDir, { recursive: true });
+  const profileDir = path.join(outDir, 'profiles');
+  if (args.profile) mkdirSync(profileDir, { recursive: true });
+
   const results: ScenarioResult[] = [];
   let failures = 0;
   for (let i = 0; i < scenarios.length; i++) {
@@ -89,9 +100,20 @@ async function main(): Promise<void> {
       if (tty) process.stdout.write(`\r\x1b[K${tag} ${phase} ${detail}`);
     };
     try {
-      const r = await runScenario(s, progress, (l) => console.log(l));
+      const profileName = `${s.id}.cpuprofile`;
+      const serverNodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}`] : [];
+      const r = await runScenario(s, progress, (l) => console.log(l), { serverNodeArgs });
       if (tty) process.stdout.write('\r\x1b[K');
       console.log(`${tag} ${line(r)}`);
+      if (args.profile) {
+        try {
+          const { totalMs, top } = topSelfTime(path.join(profileDir, profileName));
+          console.log(`    event-loop profile (${(totalMs / 1000).toFixed(1)} s, whole server life), top self time:`);
+          for (const t of top) console.log(`    ${t.pct.toFixed(1).padStart(5)}%  ${t.ms.toFixed(0).padStart(6)} ms  ${t.name}`);
+        } catch (e) {
+          console.log(`    (no profile: ${(e as Error).message})`);
+        }
+      }
       results.push(r);
       if (!r.health.ok) failures++;
     } catch (err) {
@@ -101,6 +123,16 @@ async function main(): Promise<void> {
     }
   }
 
+  const encodeSettings = await runEncodeSettings(args.quick).catch((e: Error) => {
+    console.log(`encode-settings FAILED: ${e.message}`);
+    failures++;
+    return null;
+  });
+  if (encodeSettings) {
+    const e = encodeSettings;
+    console.log(`[ encode ] ${e.width}x${e.height} q${e.quality}, one thread: realtime settings ${e.realtime.ms_per_encode.toFixed(2)} ms (${(e.realtime.bytes / 1024).toFixed(1)} KB), sharp defaults ${e.defaults.ms_per_encode.toFixed(2)} ms (${(e.defaults.bytes / 1024).toFixed(1)} KB): defaults cost ${(e.defaults.cpu_ms_per_encode / e.realtime.cpu_ms_per_encode).toFixed(2)}x CPU`);
+  }
+
   const tp = throughput(results);
   const run: BenchRun = {
     mode: args.quick ? 'quick' : 'full',
@@ -108,6 +140,7 @@ async function main(): Promise<void> {
     duration_s: (performance.now() - t0) / 1000,
     command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
     machine, scenarios: results, ablations: ablations(results), throughput: tp, targets: targets(results, tp),
+    encode_settings: encodeSettings,
     healthy: failures === 0,
   };
 
@@ -119,8 +152,6 @@ async function main(): Promise<void> {
   if (tp.length) console.log(`\nEncode throughput: ${tp.map((t) => `${t.workers} worker(s) ${t.encoded_fps.toFixed(1)} fps (${t.ratio_to_one.toFixed(2)}x)`).join(', ')} at ${tp[0].resolution}`);
   for (const t of run.targets) console.log(`target: ${t.target}: ${t.measured} -> ${t.met === null ? 'reference' : t.met ? 'met' : 'NOT met'}`);
 
-  const outDir = args.out ? path.resolve(args.out) : args.quick ? mkdtempSync(path.join(tmpdir(), 'skyfeed-bench-quick-')) : path.join(root, 'bench/results');
-  mkdirSync(outDir, { recursive: true });
   const stamp = started.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
   const name = `${stamp}${args.quick ? '-quick' : ''}`;
   const title = args.quick ? 'skyfeed bench: SMOKE RUN (--quick), not benchmark figures' : 'skyfeed bench: MJPEG/WS fan-out, 640x480@30';
@@ -145,6 +176,23 @@ async function main(): Promise<void> {
   }
   console.log(`\nbench: harness healthy, ${results.length} scenarios in ${run.duration_s.toFixed(0)} s`);
   process.exit(0);
+}
+
+/** The encode-settings micro-benchmark in its own process (bench/encode-settings.ts). */
+function runEncodeSettings(quick: boolean): Promise<EncodeSettings> {
+  return new Promise((resolve, reject) => {
+    const js = path.join(path.dirname(fileURLToPath(import.meta.url)), 'encode-settings.js');
+    execFile(process.execPath, [js, '640', '480', '85', quick ? '10' : '120'], { timeout: 120000 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`${err.message}\n${stderr}`));
+      try {
+        const r = JSON.parse(stdout.trim().split('\n').pop()!) as EncodeSettings;
+        if (!(r.realtime.bytes > 1000 && r.defaults.bytes > 1000)) return reject(new Error(`implausible encode sizes: ${stdout}`));
+        resolve(r);
+      } catch (e) {
+        reject(new Error(`bad output: ${stdout}${stderr}`));
+      }
+    });
+  });
 }
 
 main().catch((err) => {
