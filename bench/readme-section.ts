@@ -14,7 +14,7 @@ export function updateReadme(readmePath: string, body: string): boolean {
   const j = text.indexOf(END);
   let next: string;
   if (i >= 0 && j > i) next = text.slice(0, i) + section + text.slice(j + END.length);
-  else next = `${text.trimEnd()}\n\n## Benchmark\n\n\`npm run bench\` (about 10 minutes; \`npm run bench -- --quick\` is a 1-minute smoke check). Method and options: bench/README.md.\n\n${section}\n`;
+  else next = `${text.trimEnd()}\n\n## Benchmark\n\n\`npm run bench\` (about 7 minutes on 2 cores; \`npm run bench -- --quick\` is a smoke check under a minute). Method and options: bench/README.md.\n\n${section}\n`;
   if (next === text) return false;
   writeFileSync(readmePath, next);
   return true;

@@ -58,7 +58,7 @@ function usage(err?: string): never {
   console.log(`usage: npm run bench -- [--quick] [--only REGEX] [--measure S] [--warmup S] [--out DIR] [--no-readme]
   --quick      smoke check (< 60 s): a few short scenarios, results in a temp folder, README untouched
   --only RE    run only scenarios whose id matches RE (e.g. 'mjpeg-400|throughput')
-  --measure S  measurement window per scenario (default 8, quick 1.5)
+  --measure S  measurement window per scenario (default 10, quick 1.5)
   --warmup S   warm-up before each window (default 3, quick 1)
   --out DIR    where results go (default bench/results; quick: a temp folder)
   --no-readme  do not rewrite the README's benchmark section

@@ -50,7 +50,7 @@ export interface PlanOptions {
 
 export function plan(o: PlanOptions): Scenario[] {
   const warmupMs = o.warmupMs ?? (o.quick ? 1000 : 3000);
-  const measureMs = o.measureMs ?? (o.quick ? 1500 : 8000);
+  const measureMs = o.measureMs ?? (o.quick ? 1500 : 10000);
   const base = { width: 640, height: 480, fps: 30, workers: 0, encoder: 'pool' as const, warmupMs, measureMs };
   const out: Scenario[] = [];
   const fanout = (n: number, withPlain: boolean) => {

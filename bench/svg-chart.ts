@@ -91,7 +91,10 @@ export function chartSvg(results: ScenarioResult[], o: ChartOptions): string {
       const y = Y(ref.v).toFixed(1);
       const target = ref.label.startsWith('target');
       s.push(`<line x1="${x0}" x2="${x0 + PANEL_W}" y1="${y}" y2="${y}" stroke="${target ? '#c00' : '#888'}" stroke-dasharray="${target ? '6 4' : '2 3'}"/>`);
-      s.push(`<text x="${x0 + PANEL_W - 4}" y="${Number(y) - 4}" text-anchor="end" fill="${target ? '#c00' : '#666'}" font-size="11">${esc(ref.label)}</text>`);
+      // Labels sit at the left edge, where the lines of the data are far away
+      // (few clients: high fps, high µs/frame); the fps target goes under its line.
+      const ly = p.axis.log ? Number(y) - 4 : Number(y) + 13;
+      s.push(`<text x="${x0 + 6}" y="${ly}" text-anchor="start" fill="${target ? '#c00' : '#666'}" font-size="11">${esc(ref.label)}</text>`);
     }
     configs.forEach((c, ci) => {
       const color = COLORS[ci % COLORS.length];
