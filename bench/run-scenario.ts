@@ -12,9 +12,9 @@ import { LoadgenPool, type PoolReport } from './loadgen-pool.js';
 import { hasWrk, runWrk } from './rest-load.js';
 import type { Scenario } from './scenarios.js';
 
-/** Clients per load-generator process, and the most processes per scenario. */
-const PER_PROCESS = 100;
-const MAX_PROCESSES = 4;
+/** Clients per load-generator process, and the most processes per scenario (the driver raises both when a generator saturates). */
+export const PER_PROCESS = 100;
+export const MAX_PROCESSES = 4;
 /** A load generator above this event-loop utilisation may be holding the figures back. */
 export const SATURATION_ELU = 0.9;
 
@@ -115,6 +115,8 @@ function median(a: number[]): number {
 export interface RunOptions {
   /** Extra node flags for the server process (e.g. --cpu-prof). */
   serverNodeArgs?: string[];
+  perProcess?: number;
+  maxProcesses?: number;
 }
 
 export async function runScenario(s: Scenario, progress: Progress, log: (line: string) => void = () => {}, opts: RunOptions = {}): Promise<ScenarioResult> {
@@ -130,7 +132,7 @@ export async function runScenario(s: Scenario, progress: Progress, log: (line: s
     rss = new RssSampler(server.pid);
     pool = new LoadgenPool({
       port: server.port, kind: s.transport, path, clients: s.clients, slow: s.slow,
-      perProcess: PER_PROCESS, maxProcesses: MAX_PROCESSES, sample: true,
+      perProcess: opts.perProcess ?? PER_PROCESS, maxProcesses: opts.maxProcesses ?? MAX_PROCESSES, sample: true,
     });
     progress('connecting', `${s.clients} clients over ${pool.processes} process(es)`);
     const opened = await pool.open(20000);

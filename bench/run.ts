@@ -13,6 +13,9 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { plan } from './scenarios.js';
 import { runScenario, type ScenarioResult } from './run-scenario.js';
+
+/** Retries of a scenario whose load generator saturated stop at this many processes. */
+const MAX_RETRY_PROCESSES = 16;
 import { machineInfo, describeMachine } from './machine.js';
 import { ablations, throughput, targets, terminalTable, markdown, type BenchRun, type EncodeSettings } from './report.js';
 import { chartSvg } from './svg-chart.js';
@@ -102,7 +105,14 @@ async function main(): Promise<void> {
     try {
       const profileName = `${s.id}.cpuprofile`;
       const serverNodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}`] : [];
-      const r = await runScenario(s, progress, (l) => console.log(l), { serverNodeArgs });
+      let r = await runScenario(s, progress, (l) => console.log(l), { serverNodeArgs });
+      // A saturated load generator measures itself, not the server: spread
+      // the clients over twice as many processes and run the scenario again.
+      for (let procs = r.loadgen.processes * 2; r.loadgen.saturated && procs <= MAX_RETRY_PROCESSES && procs <= s.clients; procs *= 2) {
+        if (tty) process.stdout.write('\r\x1b[K');
+        console.log(`${tag} load generator saturated (event loop ${r.loadgen.elu.map((e) => (e * 100).toFixed(0)).join('+')}% busy): again with ${procs} processes`);
+        r = await runScenario(s, progress, (l) => console.log(l), { serverNodeArgs, perProcess: Math.ceil(s.clients / procs), maxProcesses: procs });
+      }
       if (tty) process.stdout.write('\r\x1b[K');
       console.log(`${tag} ${line(r)}`);
       if (args.profile) {
