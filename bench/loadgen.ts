@@ -21,8 +21,8 @@ interface Client {
   failed: boolean;
   frames: number;
   lastId: number;
-  push(buf: Buffer): void;
-  capture: boolean;
+  /** The stream parser; its `capture` flag routes JPEG bytes to the sample. */
+  parser: { capture: boolean };
 }
 
 const clients: Client[] = [];
@@ -71,8 +71,9 @@ function onFrame(c: Client, length: number, timestampSec: number, id: number, va
   if (timestampSec > 0) latency.add(t - timestampSec * 1000);
   markReady(c);
   if (c === clients[0]) {
-    if (sampleParts && c.capture) {
-      c.capture = false;
+    if (sampleParts && c.parser.capture) {
+      // Set on the parser itself, which is mid-buffer: the next frame may start in this same read.
+      c.parser.capture = false;
       const jpeg = Buffer.concat(sampleParts);
       sampleParts = null;
       send({ type: 'sample', jpegBase64: jpeg.toString('base64') });
@@ -80,13 +81,13 @@ function onFrame(c: Client, length: number, timestampSec: number, id: number, va
       // Frame boundary: capture the next frame from its first byte.
       sampleWanted = false;
       sampleParts = [];
-      c.capture = true;
+      c.parser.capture = true;
     }
   }
 }
 
 function openMjpeg(o: OpenCommand, slow: boolean): Client {
-  const c: Client = { sock: null, slow, ready: false, failed: false, frames: 0, lastId: -1, capture: false, push: () => {} };
+  const c: Client = { sock: null, slow, ready: false, failed: false, frames: 0, lastId: -1, parser: { capture: false } };
   const parser = new MjpegParser({
     frame: (f) => onFrame(c, f.length, f.timestamp, f.frameId, f.valid),
     body: (b) => sampleParts?.push(Buffer.from(b)),
@@ -96,9 +97,9 @@ function openMjpeg(o: OpenCommand, slow: boolean): Client {
   c.sock = sock;
   sock.setNoDelay(true);
   sock.on('connect', () => sock.write(`GET ${o.path} HTTP/1.1\r\nHost: ${o.host}:${o.port}\r\n\r\n`));
+  c.parser = parser;
   sock.on('data', (buf: Buffer) => {
     wireBytes += buf.length;
-    parser.capture = c.capture;
     parser.push(buf);
   });
   sock.on('error', (e) => markFailed(c, `socket: ${e.message}`));
@@ -107,7 +108,7 @@ function openMjpeg(o: OpenCommand, slow: boolean): Client {
 }
 
 function openWs(o: OpenCommand, slow: boolean): Client {
-  const c: Client = { sock: null, slow, ready: false, failed: false, frames: 0, lastId: -1, capture: false, push: () => {} };
+  const c: Client = { sock: null, slow, ready: false, failed: false, frames: 0, lastId: -1, parser: { capture: false } };
   let metaTs = 0;
   let metaId = -1;
   const sock = net.connect({ host: o.host, port: o.port });
@@ -130,9 +131,9 @@ function openWs(o: OpenCommand, slow: boolean): Client {
   });
   sock.setNoDelay(true);
   sock.on('connect', () => sock.write(upgradeRequest(`${o.host}:${o.port}`, o.path).request));
+  c.parser = parser;
   sock.on('data', (buf: Buffer) => {
     wireBytes += buf.length;
-    parser.capture = c.capture;
     parser.push(buf);
   });
   sock.on('error', (e) => markFailed(c, `socket: ${e.message}`));
@@ -151,7 +152,7 @@ function numberField(s: string, key: string): number {
 
 /** A keep-alive loop of GET requests: the next request leaves when the previous response is complete. */
 function openStatusLoop(o: OpenCommand): Client {
-  const c: Client = { sock: null, slow: false, ready: false, failed: false, frames: 0, lastId: -1, capture: false, push: () => {} };
+  const c: Client = { sock: null, slow: false, ready: false, failed: false, frames: 0, lastId: -1, parser: { capture: false } };
   const req = Buffer.from(`GET ${o.path} HTTP/1.1\r\nHost: ${o.host}:${o.port}\r\n\r\n`);
   const sock = net.connect({ host: o.host, port: o.port });
   c.sock = sock;

@@ -173,7 +173,16 @@ export function markdown(run: BenchRun, chartPath: string | null): string {
     L.push(`Mixed (${m.id}): ${m.clients} streams at min ${f(m.delivered_fps.min)} fps while ${r.tool} with ${r.connections} connections got ${f(r.requests_per_sec, 0)} req/s from GET /status, latency p50 ${f(r.p50_ms, 2)} ms, p99 ${f(r.p99_ms, 2)} ms${r.loadgen_saturated ? ' (the built-in loop saturated its core: a floor, not the server\'s limit)' : ''}.`, '');
   }
   for (const m of run.scenarios.filter((r) => r.slow)) {
-    L.push(`Slow clients (${m.id}): ${m.slow} clients stopped reading; the ${m.clients - m.slow} others kept min ${f(m.delivered_fps.min)} fps; RSS ${f(m.rss_window_start_mb, 1)} → ${f(m.rss_window_end_mb, 1)} MB over the window (peak ${f(m.peak_rss_mb, 1)}, least-squares trend ${f(m.rss_slope_mb_per_min, 1)} MB/min; GC makes RSS a sawtooth); server dropped ${m.server_frames_dropped} frames for them.`, '');
+    // The same client count with every client reading is the reference for "RSS stays flat".
+    const ref = run.scenarios.find((r) => r.group === 'fanout' && r.transport === m.transport && r.clients === m.clients && r.config === m.config);
+    L.push(
+      `Slow clients (${m.id}): ${m.slow} clients stopped reading for ${f(m.window_s, 0)} s; the ${m.clients - m.slow} others kept min ${f(m.delivered_fps.min)} fps; ` +
+        `the stalled ones got ${m.slow_clients?.frames_max ?? 0} frames at most and the server dropped ${m.server_frames_dropped} for them. ` +
+        `RSS ${f(m.rss_window_start_mb, 1)} → ${f(m.rss_window_end_mb, 1)} MB, peak ${f(m.peak_rss_mb, 1)} MB` +
+        (ref ? ` (${ref.id}, all reading: peak ${f(ref.peak_rss_mb, 1)} MB)` : '') +
+        `, least-squares trend ${f(m.rss_slope_mb_per_min, 1)} MB/min (GC makes RSS a sawtooth of tens of MB).`,
+      '',
+    );
   }
   const sat = run.scenarios.filter((r) => r.loadgen.saturated);
   if (sat.length) L.push(`Load generator saturated in: ${sat.map((r) => r.id).join(', ')}: those figures may be held back by the client side.`, '');

@@ -79,8 +79,9 @@ export function plan(o: PlanOptions): Scenario[] {
     const n = availableParallelism();
     throughput(1920, 1080, [...new Set([1, 2, n])]);
     out.push({ ...base, id: 'mixed-50', group: 'mixed', config: CONFIGS.real, server: 'uws', transport: 'mjpeg', clients: 50, restConnections: 50, restTool: 'auto' });
-    out.push({ ...base, id: 'slow-mjpeg-40+10', group: 'slow', config: CONFIGS.real, server: 'uws', transport: 'mjpeg', clients: 50, slow: 10 });
-    out.push({ ...base, id: 'slow-ws-40+10', group: 'slow', config: CONFIGS.realWs, server: 'uws', transport: 'ws', clients: 50, slow: 10 });
+    // Twice the window: RSS is a GC sawtooth, and a trend needs a few of its periods.
+    out.push({ ...base, id: 'slow-mjpeg-40+10', group: 'slow', config: CONFIGS.real, server: 'uws', transport: 'mjpeg', clients: 50, slow: 10, measureMs: 2 * measureMs });
+    out.push({ ...base, id: 'slow-ws-40+10', group: 'slow', config: CONFIGS.realWs, server: 'uws', transport: 'ws', clients: 50, slow: 10, measureMs: 2 * measureMs });
   }
   return o.only ? out.filter((s) => o.only!.test(s.id)) : out;
 }
