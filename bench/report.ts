@@ -31,6 +31,7 @@ export interface EncodeSettings {
 
 export interface AblationRow {
   clients: number;
+  resolution: string;
   config: string;
   /** Ablation ÷ real (uWS + pool, MJPEG), same client count, same run. */
   cpu_per_frame_ratio: number;
@@ -50,11 +51,12 @@ const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
 
 export function ablations(rs: ScenarioResult[]): AblationRow[] {
   const out: AblationRow[] = [];
-  const fan = rs.filter((r) => r.group === 'fanout');
+  const fan = rs.filter((r) => r.group === 'fanout' || r.group === 'resolution');
+  const same = (a: ScenarioResult, b: ScenarioResult) => a.group === b.group && a.clients === b.clients && a.width === b.width && a.height === b.height;
   for (const real of fan.filter((r) => r.config === CONFIGS.real)) {
-    for (const a of fan.filter((r) => r.clients === real.clients && r.config !== CONFIGS.real && r.config !== CONFIGS.realWs)) {
+    for (const a of fan.filter((r) => same(r, real) && r.config !== CONFIGS.real && r.config !== CONFIGS.realWs)) {
       out.push({
-        clients: real.clients, config: a.config,
+        clients: real.clients, resolution: `${real.width}x${real.height}`, config: a.config,
         cpu_per_frame_ratio: a.cpu_us_per_frame / real.cpu_us_per_frame,
         main_thread_per_frame_ratio: a.main_thread_us_per_frame / real.main_thread_us_per_frame,
         fps_median_ratio: a.delivered_fps.median / real.delivered_fps.median,
@@ -145,8 +147,8 @@ export function markdown(run: BenchRun, chartPath: string | null): string {
   );
   if (run.ablations.length) {
     L.push('Ablations, as ratios to uWS + pool (MJPEG) at the same client count, same run (> 1: the ablation costs more):', '');
-    L.push('| clients | configuration | CPU µs/frame | event-loop µs/frame | median fps | latency p99 |', '|---:|---|---:|---:|---:|---:|');
-    for (const a of run.ablations) L.push(`| ${a.clients} | ${a.config} | ${f(a.cpu_per_frame_ratio, 2)}× | ${f(a.main_thread_per_frame_ratio, 2)}× | ${f(a.fps_median_ratio, 2)}× | ${f(a.latency_p99_ratio, 2)}× |`);
+    L.push('| clients | resolution | configuration | CPU µs/frame | event-loop µs/frame | median fps | latency p99 |', '|---:|---|---|---:|---:|---:|---:|');
+    for (const a of run.ablations) L.push(`| ${a.clients} | ${a.resolution} | ${a.config} | ${f(a.cpu_per_frame_ratio, 2)}× | ${f(a.main_thread_per_frame_ratio, 2)}× | ${f(a.fps_median_ratio, 2)}× | ${f(a.latency_p99_ratio, 2)}× |`);
     L.push('');
   }
   if (run.throughput.length) {

@@ -98,7 +98,7 @@ async function main(): Promise<void> {
   let failures = 0;
   for (let i = 0; i < scenarios.length; i++) {
     const s = scenarios[i];
-    const tag = `[${String(i + 1).padStart(2)}/${scenarios.length}] ${s.id.padEnd(22)}`;
+    const tag = `[${String(i + 1).padStart(2)}/${scenarios.length}] ${s.id.padEnd(26)}`;
     const progress = (phase: string, detail: string) => {
       if (tty) process.stdout.write(`\r\x1b[K${tag} ${phase} ${detail}`);
     };
@@ -157,7 +157,7 @@ async function main(): Promise<void> {
   console.log('\n' + terminalTable(results));
   if (run.ablations.length) {
     console.log('\nAblations (÷ uWS + pool MJPEG, same clients, same run):');
-    for (const a of run.ablations) console.log(`  ${String(a.clients).padStart(4)} clients  ${a.config.padEnd(32)} CPU/frame ${a.cpu_per_frame_ratio.toFixed(2)}x  event-loop/frame ${a.main_thread_per_frame_ratio.toFixed(2)}x  fps ${a.fps_median_ratio.toFixed(2)}x`);
+    for (const a of run.ablations) console.log(`  ${String(a.clients).padStart(4)} clients ${a.resolution.padStart(9)}  ${a.config.padEnd(32)} CPU/frame ${a.cpu_per_frame_ratio.toFixed(2)}x  event-loop/frame ${a.main_thread_per_frame_ratio.toFixed(2)}x  fps ${a.fps_median_ratio.toFixed(2)}x  latency p99 ${a.latency_p99_ratio.toFixed(2)}x`);
   }
   if (tp.length) console.log(`\nEncode throughput: ${tp.map((t) => `${t.workers} worker(s) ${t.encoded_fps.toFixed(1)} fps (${t.ratio_to_one.toFixed(2)}x)`).join(', ')} at ${tp[0].resolution}`);
   for (const t of run.targets) console.log(`target: ${t.target}: ${t.measured} -> ${t.met === null ? 'reference' : t.met ? 'met' : 'NOT met'}`);

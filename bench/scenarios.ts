@@ -76,6 +76,8 @@ export function plan(o: PlanOptions): Scenario[] {
     for (const n of [1, 50, 200, 400]) fanout(n, true);
     out.push({ ...base, id: 'mjpeg-720p-50', group: 'resolution', config: CONFIGS.real, server: 'uws', transport: 'mjpeg', clients: 50, width: 1280, height: 720 });
     out.push({ ...base, id: 'mjpeg-1080p-50', group: 'resolution', config: CONFIGS.real, server: 'uws', transport: 'mjpeg', clients: 50, width: 1920, height: 1080 });
+    // Ablation (a) where encoding is heavy: a 1080p encode on the event loop delays every send.
+    out.push({ ...base, id: 'mjpeg-1080p-50-mainthread', group: 'resolution', config: CONFIGS.ablationA, server: 'uws', transport: 'mjpeg', clients: 50, width: 1920, height: 1080, encoder: 'main_thread' });
     const n = availableParallelism();
     throughput(1920, 1080, [...new Set([1, 2, n])]);
     out.push({ ...base, id: 'mixed-50', group: 'mixed', config: CONFIGS.real, server: 'uws', transport: 'mjpeg', clients: 50, restConnections: 50, restTool: 'auto' });
