@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+// Ablation (b): the same engine (config, FramePipeline, Fanout, StreamStats)
+// served over node:http instead of uWebSockets.js, so the bench's comparison
+// isolates the HTTP layer. Bench-only: serves /video_feed (same wire format),
+// /stats and /status, nothing else. Same CLI and start-up line as
+// lib/main.ts: `node node-http-server.js --config FILE`.
+
+import http from 'node:http';
+import { loadConfig } from '../../lib/config/load.js';
+import { FramePipeline } from '../../lib/pipeline/frame-pipeline.js';
+import { Fanout } from '../../lib/stream/fanout.js';
+import { StreamStats } from '../../lib/stream/stream-stats.js';
+import { createSource } from '../../lib/capture/create-source.js';
+import { intParam, QueryError } from '../../lib/http/query.js';
+import type { QualityPolicy } from '../../lib/stream/quality-tiers.js';
+import { NodeHttpMjpegClient } from './node-http-client.js';
+
+const argv = process.argv.slice(2);
+const ci = argv.indexOf('--config');
+const config = loadConfig(ci >= 0 ? argv[ci + 1] : undefined);
+const s = config.streaming;
+const pipeline = new FramePipeline({
+  width: s.width, height: s.height, workers: config.pipeline.workers,
+  ringSlots: config.pipeline.ring_slots, encodedSlots: config.pipeline.encoded_slots,
+  skipIdentical: s.skip_identical_frames, enableCache: s.enable_cache, cacheTtlMs: s.cache_ttl_ms,
+  defaultQuality: s.quality, encoder: config.pipeline.encoder,
+});
+const fanout = new Fanout(pipeline);
+const stats = new StreamStats(pipeline, fanout);
+const policy: QualityPolicy = { min: s.min_quality, max: s.max_quality, step: s.quality_step, downMs: s.adapt_down_ms, upMs: s.adapt_up_ms };
+const startedAt = Date.now();
+
+function json(res: http.ServerResponse, code: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(code, { 'Content-Type': 'application/json', 'Content-Length': Buffer.byteLength(text), 'Cache-Control': 'no-store' });
+  res.end(text);
+}
+
+const server = http.createServer((req, res) => {
+  const url = new URL(req.url ?? '/', 'http://x');
+  if (req.method !== 'GET') return json(res, 405, { detail: 'Method Not Allowed' });
+  if (url.pathname === '/video_feed') {
+    let quality: number;
+    let fps: number;
+    try {
+      quality = intParam(url.searchParams, 'quality', s.quality, s.min_quality, s.max_quality);
+      fps = intParam(url.searchParams, 'fps', Math.min(s.max_fps, Math.max(s.min_fps, s.fps || s.max_fps)), s.min_fps, s.max_fps);
+    } catch (err) {
+      if (err instanceof QueryError) return json(res, 400, { detail: err.message });
+      throw err;
+    }
+    if (fanout.count('mjpeg') >= s.max_http_clients) return json(res, 503, { detail: `Max HTTP stream clients reached (${s.max_http_clients})` });
+    res.writeHead(200, {
+      'Content-Type': 'multipart/x-mixed-replace; boundary=frame',
+      'Cache-Control': 'no-cache, no-store, must-revalidate',
+      Pragma: 'no-cache',
+      'X-Accel-Buffering': 'no',
+    });
+    const client = new NodeHttpMjpegClient(res, req.socket.remoteAddress ?? '', quality, fps, policy, s.fps, (c) => fanout.remove(c));
+    fanout.add(client);
+    return;
+  }
+  if (url.pathname === '/stats') return json(res, 200, stats.snapshot(s.fps, s.quality));
+  if (url.pathname === '/status') {
+    return json(res, 200, {
+      video_status: pipeline.source?.health().state ?? 'unavailable',
+      streaming: { fps: s.fps, capture_fps: stats.captureFps, encoded_fps: stats.encodedFps, width: s.width, height: s.height },
+      clients: { http: fanout.count('mjpeg'), ws: 0 },
+      uptime: (Date.now() - startedAt) / 1000,
+    });
+  }
+  json(res, 404, { detail: `Not Found: ${url.pathname}` });
+});
+
+await pipeline.start(createSource(config));
+server.listen(config.http.port, config.http.host, () => {
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
+  console.log(`skyfeed listening on http://${config.http.host}:${port} (node:http ablation, ${s.width}x${s.height}@${s.fps}, ${pipeline.workers} encode workers)`);
+});
+
+let stopping = false;
+const stop = () => {
+  if (stopping) return;
+  stopping = true;
+  setTimeout(() => process.exit(0), 1800).unref();
+  server.close();
+  fanout.closeAll(1001, 'Server shutting down');
+  stats.close();
+  server.closeAllConnections();
+  pipeline.close().finally(() => process.exit(0));
+};
+process.once('SIGTERM', stop);
+process.once('SIGINT', stop);

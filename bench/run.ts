@@ -1,0 +1,211 @@
+#!/usr/bin/env node
+// `npm run bench [-- options]`: runs the scenarios (bench/scenarios.ts)
+// against the real server in its own process, prints a progress line per
+// scenario and a final table, and writes bench/results/<timestamp>.{json,md,svg}
+// plus the README section. `--quick` is the CI smoke check: a few short
+// scenarios, results in a temp folder, exit 1 when the harness itself fails
+// (never on a timing).
+
+import { execFile } from 'node:child_process';
+import { mkdirSync, writeFileSync, copyFileSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { plan } from './scenarios.js';
+import { runScenario, type ScenarioResult } from './run-scenario.js';
+
+/** Retries of a scenario whose load generator saturated stop at this many processes. */
+const MAX_RETRY_PROCESSES = 16;
+import { machineInfo, describeMachine } from './machine.js';
+import { ablations, throughput, targets, terminalTable, markdown, type BenchRun, type EncodeSettings } from './report.js';
+import { chartSvg } from './svg-chart.js';
+import { updateReadme } from './readme-section.js';
+import { topSelfTime } from './cpuprofile-top.js';
+
+const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
+
+interface Args {
+  quick: boolean;
+  only?: RegExp;
+  measureMs?: number;
+  warmupMs?: number;
+  out?: string;
+  readme: boolean;
+  profile: boolean;
+}
+
+function parseArgs(argv: string[]): Args {
+  const a: Args = { quick: false, readme: true, profile: false };
+  for (let i = 0; i < argv.length; i++) {
+    const k = argv[i];
+    const val = () => {
+      const v = argv[++i];
+      if (v === undefined) usage(`${k} needs a value`);
+      return v;
+    };
+    if (k === '--quick') a.quick = true;
+    else if (k === '--only') a.only = new RegExp(val());
+    else if (k === '--measure') a.measureMs = Number(val()) * 1000;
+    else if (k === '--warmup') a.warmupMs = Number(val()) * 1000;
+    else if (k === '--out') a.out = val();
+    else if (k === '--no-readme') a.readme = false;
+    else if (k === '--profile') a.profile = true;
+    else if (k === '--help' || k === '-h') usage();
+    else usage(`unknown option ${k}`);
+  }
+  return a;
+}
+
+function usage(err?: string): never {
+  if (err) console.error(`bench: ${err}`);
+  console.log(`usage: npm run bench -- [--quick] [--only REGEX] [--measure S] [--warmup S] [--out DIR] [--no-readme]
+  --quick      smoke check (< 60 s): a few short scenarios, results in a temp folder, README untouched
+  --only RE    run only scenarios whose id matches RE (e.g. 'mjpeg-400|throughput')
+  --measure S  measurement window per scenario (default 10, quick 1.5)
+  --warmup S   warm-up before each window (default 3, quick 1)
+  --out DIR    where results go (default bench/results; quick: a temp folder)
+  --no-readme  do not rewrite the README's benchmark section
+  --profile    run the server under node --cpu-prof and print each scenario's top event-loop functions
+               (profiles in <out>/profiles/; profiling slows the server: do not compare its figures)`);
+  process.exit(err ? 2 : 0);
+}
+
+function line(r: ScenarioResult): string {
+  const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
+  const lg = `${r.loadgen.processes} gen ${r.loadgen.cpu_pct.map((c) => c.toFixed(0)).join('+')}%${r.loadgen.saturated ? ' SATURATED' : ''}`;
+  const perFrame = r.group === 'throughput' ? `${f(r.encoded_fps)} enc fps (captured ${f(r.capture_fps, 0)}, torn ${r.torn}, out of order ${r.out_of_order}), ${f(r.cpu_us_per_encode, 0)} µs/encode` : `${f(r.cpu_us_per_frame)} µs/frame (loop ${f(r.main_thread_us_per_frame)}, kernel ${f(r.main_thread_sys_us_per_frame)})`;
+  const rest = r.rest ? ` | REST ${r.rest.tool} ${f(r.rest.requests_per_sec, 0)} req/s p99 ${f(r.rest.p99_ms, 2)} ms` : '';
+  const slow = r.slow ? ` | ${r.slow} stalled: ${r.server_frames_dropped} dropped, RSS ${f(r.rss_window_start_mb)}→${f(r.rss_window_end_mb)} MB, trend ${f(r.rss_slope_mb_per_min)} MB/min` : '';
+  return `fps ${f(r.delivered_fps.min)}/${f(r.delivered_fps.median)} | lat p50 ${f(r.latency_ms.p50)} p99 ${f(r.latency_ms.p99)} ms | CPU ${f(r.server_cpu_pct, 0)}% ${perFrame} | RSS ${f(r.peak_rss_mb, 0)} MB | ${lg}${rest}${slow}${r.health.ok ? '' : ' | HARNESS PROBLEM: ' + r.health.problems.join('; ')}`;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const scenarios = plan({ quick: args.quick, only: args.only, measureMs: args.measureMs, warmupMs: args.warmupMs });
+  if (!scenarios.length) usage('no scenario matches --only');
+  const machine = machineInfo();
+  const started = new Date();
+  const t0 = performance.now();
+  const tty = process.stdout.isTTY;
+  console.log(`skyfeed bench (${args.quick ? 'quick smoke check' : 'full'}): ${scenarios.length} scenarios on ${describeMachine(machine)}; load average ${machine.loadavg_at_start}`);
+
+  const outDir = args.out ? path.resolve(args.out) : args.quick ? mkdtempSync(path.join(tmpdir(), 'skyfeed-bench-quick-')) : path.join(root, 'bench/results');
+  mkdirSync(outDir, { recursive: true });
+  const profileDir = path.join(outDir, 'profiles');
+  if (args.profile) mkdirSync(profileDir, { recursive: true });
+
+  const results: ScenarioResult[] = [];
+  let failures = 0;
+  for (let i = 0; i < scenarios.length; i++) {
+    const s = scenarios[i];
+    const tag = `[${String(i + 1).padStart(2)}/${scenarios.length}] ${s.id.padEnd(26)}`;
+    const progress = (phase: string, detail: string) => {
+      if (tty) process.stdout.write(`\r\x1b[K${tag} ${phase} ${detail}`);
+    };
+    try {
+      const profileName = `${s.id}.cpuprofile`;
+      const serverNodeArgs = args.profile ? ['--cpu-prof', `--cpu-prof-dir=${profileDir}`, `--cpu-prof-name=${profileName}`] : [];
+      let r = await runScenario(s, progress, (l) => console.log(l), { serverNodeArgs });
+      // A saturated load generator measures itself, not the server: spread
+      // the clients over twice as many processes and run the scenario again.
+      for (let procs = r.loadgen.processes * 2; r.loadgen.saturated && procs <= MAX_RETRY_PROCESSES && procs <= s.clients; procs *= 2) {
+        if (tty) process.stdout.write('\r\x1b[K');
+        console.log(`${tag} load generator saturated (event loop ${r.loadgen.elu.map((e) => (e * 100).toFixed(0)).join('+')}% busy): again with ${procs} processes`);
+        r = await runScenario(s, progress, (l) => console.log(l), { serverNodeArgs, perProcess: Math.ceil(s.clients / procs), maxProcesses: procs });
+      }
+      if (tty) process.stdout.write('\r\x1b[K');
+      console.log(`${tag} ${line(r)}`);
+      if (args.profile) {
+        try {
+          const { totalMs, top } = topSelfTime(path.join(profileDir, profileName));
+          console.log(`    event-loop profile (${(totalMs / 1000).toFixed(1)} s, whole server life), top self time:`);
+          for (const t of top) console.log(`    ${t.pct.toFixed(1).padStart(5)}%  ${t.ms.toFixed(0).padStart(6)} ms  ${t.name}`);
+        } catch (e) {
+          console.log(`    (no profile: ${(e as Error).message})`);
+        }
+      }
+      results.push(r);
+      if (!r.health.ok) failures++;
+    } catch (err) {
+      if (tty) process.stdout.write('\r\x1b[K');
+      console.log(`${tag} FAILED: ${(err as Error).stack ?? err}`);
+      failures++;
+    }
+  }
+
+  const encodeSettings = await runEncodeSettings(args.quick).catch((e: Error) => {
+    console.log(`encode-settings FAILED: ${e.message}`);
+    failures++;
+    return null;
+  });
+  if (encodeSettings) {
+    const e = encodeSettings;
+    console.log(`[ encode ] ${e.width}x${e.height} q${e.quality}, one thread: realtime settings ${e.realtime.ms_per_encode.toFixed(2)} ms (${(e.realtime.bytes / 1024).toFixed(1)} KB), sharp defaults ${e.defaults.ms_per_encode.toFixed(2)} ms (${(e.defaults.bytes / 1024).toFixed(1)} KB): defaults cost ${(e.defaults.cpu_ms_per_encode / e.realtime.cpu_ms_per_encode).toFixed(2)}x CPU`);
+  }
+
+  const tp = throughput(results);
+  const run: BenchRun = {
+    mode: args.quick ? 'quick' : 'full',
+    started: started.toISOString(),
+    duration_s: (performance.now() - t0) / 1000,
+    command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
+    machine, scenarios: results, ablations: ablations(results), throughput: tp, targets: targets(results, tp),
+    encode_settings: encodeSettings,
+    healthy: failures === 0,
+  };
+
+  console.log('\n' + terminalTable(results));
+  if (run.ablations.length) {
+    console.log('\nAblations (÷ uWS + pool MJPEG, same clients, same run):');
+    for (const a of run.ablations) console.log(`  ${String(a.clients).padStart(4)} clients ${a.resolution.padStart(9)}  ${a.config.padEnd(32)} CPU/frame ${a.cpu_per_frame_ratio.toFixed(2)}x  event-loop/frame ${a.main_thread_per_frame_ratio.toFixed(2)}x  fps ${a.fps_median_ratio.toFixed(2)}x  latency p99 ${a.latency_p99_ratio.toFixed(2)}x`);
+  }
+  if (tp.length) console.log(`\nEncode throughput: ${tp.map((t) => `${t.workers} worker(s) ${t.encoded_fps.toFixed(1)} fps (${t.ratio_to_one.toFixed(2)}x)`).join(', ')} at ${tp[0].resolution}`);
+  for (const t of run.targets) console.log(`target: ${t.target}: ${t.measured} -> ${t.met === null ? 'reference' : t.met ? 'met' : 'NOT met'}`);
+
+  const stamp = started.toISOString().replace(/[:.]/g, '-').replace(/-\d{3}Z$/, 'Z');
+  const name = `${stamp}${args.quick ? '-quick' : ''}`;
+  const title = args.quick ? 'skyfeed bench: SMOKE RUN (--quick), not benchmark figures' : 'skyfeed bench: MJPEG/WS fan-out, 640x480@30';
+  const svg = chartSvg(results, { title, subtitle: `${describeMachine(machine)} · ${started.toISOString().slice(0, 16)}Z` });
+  writeFileSync(path.join(outDir, `${name}.json`), JSON.stringify(run, null, 2) + '\n');
+  writeFileSync(path.join(outDir, `${name}.svg`), svg);
+  const md = markdown(run, `${name}.svg`);
+  writeFileSync(path.join(outDir, `${name}.md`), `# skyfeed bench ${run.started}\n\n${md}\n`);
+  console.log(`\nresults: ${path.join(outDir, name)}.{json,md,svg}`);
+
+  // The README shows the latest full run (or an explicitly requested smoke run with --out bench/results).
+  const intoRepo = outDir === path.join(root, 'bench/results');
+  if (args.readme && intoRepo && !args.only) {
+    copyFileSync(path.join(outDir, `${name}.svg`), path.join(outDir, 'latest.svg'));
+    const body = markdown(run, 'bench/results/latest.svg');
+    if (updateReadme(path.join(root, 'README.md'), `Latest results: [bench/results/${name}.md](bench/results/${name}.md).\n\n${body}`)) console.log('README benchmark section updated');
+  }
+
+  if (failures) {
+    console.log(`\nbench: ${failures} scenario(s) had harness problems (see above)`);
+    process.exit(1);
+  }
+  console.log(`\nbench: harness healthy, ${results.length} scenarios in ${run.duration_s.toFixed(0)} s`);
+  process.exit(0);
+}
+
+/** The encode-settings micro-benchmark in its own process (bench/encode-settings.ts). */
+function runEncodeSettings(quick: boolean): Promise<EncodeSettings> {
+  return new Promise((resolve, reject) => {
+    const js = path.join(path.dirname(fileURLToPath(import.meta.url)), 'encode-settings.js');
+    execFile(process.execPath, [js, '640', '480', '85', quick ? '10' : '120'], { timeout: 120000 }, (err, stdout, stderr) => {
+      if (err) return reject(new Error(`${err.message}\n${stderr}`));
+      try {
+        const r = JSON.parse(stdout.trim().split('\n').pop()!) as EncodeSettings;
+        if (!(r.realtime.bytes > 1000 && r.defaults.bytes > 1000)) return reject(new Error(`implausible encode sizes: ${stdout}`));
+        resolve(r);
+      } catch (e) {
+        reject(new Error(`bad output: ${stdout}${stderr}`));
+      }
+    });
+  });
+}
+
+main().catch((err) => {
+  console.error('bench: failed:', err);
+  process.exit(1);
+});
