@@ -6,6 +6,7 @@
 
 import { availableParallelism } from 'node:os';
 import sharp from 'sharp';
+import { emulatedCameraEnv, EMULATED_DEVICE } from './emulated-camera.js';
 import { startServerProcess, getJson, type ServerUnderTest } from './server-process.js';
 import { cpuSample, threadCpu, machineCpu, RssSampler } from './proc-stats.js';
 import { LoadgenPool, type PoolReport } from './loadgen-pool.js';
@@ -87,7 +88,9 @@ function serverConfig(s: Scenario): Record<string, unknown> {
   return {
     streaming: { width: s.width, height: s.height, fps: s.fps, max_http_clients: 1000, max_ws_clients: 1000 },
     pipeline: { workers: s.workers, encoder: s.encoder },
-    source: { type: 'synthetic', scene: 'moving' },
+    source: s.camera
+      ? { type: 'v4l2', device: EMULATED_DEVICE, pixel_format: 'mjpeg', jpeg_quality: 85 }
+      : { type: 'synthetic', scene: 'moving' },
   };
 }
 
@@ -127,8 +130,9 @@ export async function runScenario(s: Scenario, progress: Progress, log: (line: s
   let rss: RssSampler | null = null;
   try {
     progress('starting', '');
-    const path = s.transport === 'ws' ? '/ws/video_feed' : '/video_feed';
-    server = await startServerProcess(s.server, serverConfig(s), opts.serverNodeArgs);
+    const path = (s.transport === 'ws' ? '/ws/video_feed' : '/video_feed') + (s.query ? `?${s.query}` : '');
+    const env = s.camera ? await emulatedCameraEnv(s.width, s.height) : undefined;
+    server = await startServerProcess(s.server, serverConfig(s), opts.serverNodeArgs, env);
     rss = new RssSampler(server.pid);
     pool = new LoadgenPool({
       port: server.port, kind: s.transport, path, clients: s.clients, slow: s.slow,

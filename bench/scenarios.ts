@@ -5,7 +5,7 @@ import { availableParallelism } from 'node:os';
 import type { ServerKind } from './server-process.js';
 
 export type Transport = 'mjpeg' | 'ws';
-export type Group = 'fanout' | 'resolution' | 'throughput' | 'mixed' | 'slow';
+export type Group = 'fanout' | 'resolution' | 'throughput' | 'mixed' | 'slow' | 'passthrough';
 
 export interface Scenario {
   id: string;
@@ -29,6 +29,10 @@ export interface Scenario {
   restTool?: 'auto' | 'builtin';
   warmupMs: number;
   measureMs: number;
+  /** Frames from the emulated V4L2 MJPEG camera instead of the synthetic one. */
+  camera?: 'v4l2-mjpeg';
+  /** Query string the stream clients add (e.g. quality=80). */
+  query?: string;
 }
 
 /** Chart lines and ablation names. */
@@ -37,6 +41,8 @@ export const CONFIGS = {
   realWs: 'uWS + pool (WS)',
   ablationA: 'uWS + main-thread sharp (a)',
   ablationB: 'node:http + pool (b)',
+  passthrough: 'MJPEG camera, passthrough',
+  reencode: 'MJPEG camera, decode + re-encode',
   plainNode: 'node:http + main-thread sharp',
 } as const;
 
@@ -80,6 +86,11 @@ export function plan(o: PlanOptions): Scenario[] {
     out.push({ ...base, id: 'mjpeg-1080p-50-mainthread', group: 'resolution', config: CONFIGS.ablationA, server: 'uws', transport: 'mjpeg', clients: 50, width: 1920, height: 1080, encoder: 'main_thread' });
     const n = availableParallelism();
     throughput(1920, 1080, [...new Set([1, 2, n])]);
+    // Issue 5: camera JPEGs passed through untouched vs decoded and re-encoded
+    // (clients asking for another quality), 720p@30 from the emulated device.
+    const cam = { ...base, group: 'passthrough' as const, server: 'uws' as const, transport: 'mjpeg' as const, clients: 50, width: 1280, height: 720, camera: 'v4l2-mjpeg' as const };
+    out.push({ ...cam, id: 'passthrough-720p-50', config: CONFIGS.passthrough });
+    out.push({ ...cam, id: 'reencode-720p-50', config: CONFIGS.reencode, query: 'quality=80' });
     out.push({ ...base, id: 'mixed-50', group: 'mixed', config: CONFIGS.real, server: 'uws', transport: 'mjpeg', clients: 50, restConnections: 50, restTool: 'auto' });
     // Twice the window: RSS is a GC sawtooth, and a trend needs a few of its periods.
     out.push({ ...base, id: 'slow-mjpeg-40+10', group: 'slow', config: CONFIGS.real, server: 'uws', transport: 'mjpeg', clients: 50, slow: 10, measureMs: 2 * measureMs });

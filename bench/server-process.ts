@@ -26,12 +26,14 @@ export interface ServerUnderTest {
   stop(): Promise<number | null>;
 }
 
-export async function startServerProcess(kind: ServerKind, config: Record<string, unknown>, nodeArgs: string[] = []): Promise<ServerUnderTest> {
+export async function startServerProcess(
+  kind: ServerKind, config: Record<string, unknown>, nodeArgs: string[] = [], env?: NodeJS.ProcessEnv,
+): Promise<ServerUnderTest> {
   const dir = mkdtempSync(path.join(tmpdir(), 'skyfeed-bench-'));
   const file = path.join(dir, 'bench.yaml');
   const http = { host: '127.0.0.1', port: 0, ...(config.http as object | undefined) };
   writeFileSync(file, stringify({ ...config, http }));
-  const proc = spawn(process.execPath, [...nodeArgs, SERVER_ENTRIES[kind], '--config', file], { stdio: ['ignore', 'pipe', 'pipe'] });
+  const proc = spawn(process.execPath, [...nodeArgs, SERVER_ENTRIES[kind], '--config', file], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   const keep = (d: Buffer) => {
     out += d;

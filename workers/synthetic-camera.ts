@@ -38,9 +38,10 @@ while (!ring.stopped()) {
     // After a stall (debugger, overloaded machine) do not burst to catch up.
     if (performance.now() - next > interval * 4) next = performance.now() + interval;
   } else {
-    // Demand-paced: keep at most half the ring ahead of the consumer.
+    // Demand-paced: stay within paceAhead frames of the oldest frame being
+    // encoded; rendering frames nobody will encode would only steal CPU.
     const consumed = ring.consumed();
-    if (seq - consumed > ring.slots / 2) {
+    if (seq - consumed > ring.paceAhead()) {
       ring.waitConsumed(consumed, 50);
       continue;
     }

@@ -89,7 +89,8 @@ export class FramePipeline {
   readonly #free: number[] = [];
   #waiters: SnapshotWaiter[] = [];
   #listeners: FrameListener[] = [];
-  #inflight = 0;
+  /** Sequence numbers of the frames being encoded (at most `workers`). */
+  readonly #inflightSeqs: number[] = [];
   /** Newest raw frame that arrived while all workers were busy; -1: none. */
   #pendingSeq = -1;
   /** Hash of the newest published picture. */
@@ -107,6 +108,7 @@ export class FramePipeline {
     this.raw = RawRing.create({
       slots: opts.ringSlots, width: opts.width, height: opts.height, slotBytes: opts.width * opts.height * 3,
     });
+    this.raw.setPaceAhead(this.workers);
     this.encoded = new EncodedRing({ slots: opts.encodedSlots, capacity: jpegCapacity(opts.width, opts.height) });
     for (let i = opts.encodedSlots - 1; i >= 0; i--) this.#free.push(i);
     const workerData: EncodeWorkerData = {
@@ -159,6 +161,7 @@ export class FramePipeline {
     const n = (this.#demand.get(quality) ?? 0) + delta;
     if (n <= 0) this.#demand.delete(quality);
     else this.#demand.set(quality, n);
+    if (delta > 0) this.#markConsumed(this.raw.latestSeq());
   }
 
   current(quality: number): EncodedFrame | undefined {
@@ -186,7 +189,7 @@ export class FramePipeline {
   }
 
   get inflight(): number {
-    return this.#inflight;
+    return this.#inflightSeqs.length;
   }
 
   /**
@@ -211,6 +214,7 @@ export class FramePipeline {
         }, timeoutMs),
       };
       this.#waiters.push(waiter);
+      this.#markConsumed(this.raw.latestSeq());
     });
   }
 
@@ -220,12 +224,12 @@ export class FramePipeline {
     this.counters.framesCaptured++;
     if (this.#closed) return;
     if (this.#demand.size === 0 && this.#waiters.length === 0) {
-      // Nobody watches: do not spend a core on encoding.
+      // Nobody watches: do not spend a core on encoding. (A demand-paced
+      // camera is not released either; new demand wakes it.)
       this.counters.idleSkipped++;
-      this.raw.markConsumed(seq);
       return;
     }
-    if (this.#inflight >= this.workers) {
+    if (this.#inflightSeqs.length >= this.workers) {
       // Newest frame wins: a frame still waiting is replaced, never queued.
       if (this.#pendingSeq >= 0) this.counters.staleSkipped++;
       this.#pendingSeq = seq;
@@ -253,8 +257,24 @@ export class FramePipeline {
     return -1;
   }
 
+  /**
+   * Tells a demand-paced camera (fps 0) how far it may run: the oldest frame
+   * still being encoded, so it can never overwrite one in flight, or `seq`
+   * when nothing is in flight.
+   */
+  #markConsumed(seq: number): void {
+    let oldest = seq;
+    for (const s of this.#inflightSeqs) if (s < oldest) oldest = s;
+    this.raw.markConsumed(oldest);
+  }
+
+  #settled(task: EncodeTask): void {
+    const i = this.#inflightSeqs.indexOf(task.seq);
+    if (i >= 0) this.#inflightSeqs.splice(i, 1);
+    this.#markConsumed(this.raw.latestSeq());
+  }
+
   #dispatch(seq: number): void {
-    this.raw.markConsumed(seq);
     const wanted = this.#wantedQualities();
     const qualities: number[] = [];
     const outSlots: number[] = [];
@@ -269,13 +289,17 @@ export class FramePipeline {
       outSlots.push(slot);
       if (this.#current.get(q)?.hash !== this.#lastHash) allCurrentMatch = false;
     }
-    if (qualities.length === 0) return;
+    if (qualities.length === 0) {
+      this.#markConsumed(seq);
+      return;
+    }
     const task: EncodeTask = {
       seq, slot: this.raw.slotOf(seq), qualities, outSlots,
       prevHash: this.#opts.skipIdentical && allCurrentMatch ? this.#lastHash : null,
       passthroughQuality: this.passthroughQuality,
     };
-    this.#inflight++;
+    this.#inflightSeqs.push(seq);
+    this.#markConsumed(seq);
     // Watchdog: a task that neither resolves nor rejects (seen when a worker
     // thread is killed while piscina hands it work) would hold its slots and
     // an in-flight place forever and stall the stream. After TASK_TIMEOUT_MS,
@@ -313,7 +337,7 @@ export class FramePipeline {
   }
 
   #onWorkerError(task: EncodeTask, err: Error): void {
-    this.#inflight--;
+    this.#settled(task);
     this.counters.workerErrors++;
     this.lastWorkerError = err.message;
     this.#pool?.checkSoon();
@@ -324,7 +348,7 @@ export class FramePipeline {
   lastWorkerError: string | null = null;
 
   #onResult(task: EncodeTask, r: EncodeResult): void {
-    this.#inflight--;
+    this.#settled(task);
     if (this.#closed) return;
     const now = performance.timeOrigin + performance.now();
     const captureMs = this.raw.captureTime(task.slot);
@@ -385,7 +409,7 @@ export class FramePipeline {
 
   #pump(): void {
     const seq = this.#pendingSeq;
-    if (seq < 0 || this.#inflight >= this.workers) return;
+    if (seq < 0 || this.#inflightSeqs.length >= this.workers) return;
     this.#pendingSeq = -1;
     // The camera may have lapped the waiting frame; then take the newest.
     const latest = this.raw.latestSeq();

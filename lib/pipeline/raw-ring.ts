@@ -20,6 +20,7 @@ const kLatestSeq = 6;
 const kProduced = 7; // frames written in total (wraps at 2^31, ~2 years at 30 fps)
 const kConsumed = 8; // newest seq the consumer took, for demand-paced (fps 0) capture
 const kStop = 9; // set to 1 to stop the capture thread
+const kPaceAhead = 10; // demand-paced capture: frames it may run ahead of kConsumed
 const kHeaderInts = 16;
 // Per-slot Int32 fields, after the header.
 const kSlotSeq = 0; // -1 while being written
@@ -162,6 +163,19 @@ export class RawRing {
 
   consumed(): number {
     return Atomics.load(this.#ctl, kConsumed);
+  }
+
+  /**
+   * How many frames a demand-paced (fps 0) capture may run ahead of the
+   * oldest frame in flight: enough to keep every encoder fed, and never a
+   * whole ring, so a frame being encoded is never overwritten.
+   */
+  setPaceAhead(frames: number): void {
+    Atomics.store(this.#ctl, kPaceAhead, Math.max(1, Math.min(this.slots - 1, frames)));
+  }
+
+  paceAhead(): number {
+    return Atomics.load(this.#ctl, kPaceAhead) || this.slots >> 1;
   }
 
   /** Blocks the calling (capture) thread until consumed changes or timeout. */
