@@ -5,11 +5,11 @@ import type { SkyfeedConfig } from './config/types.js';
 import { loadUws } from './http/uws.js';
 import { corsPolicy } from './http/cors.js';
 import type { RouteGroup, ServerContext } from './http/context.js';
-import { FramePipeline } from './pipeline/frame-pipeline.js';
+import { FramePipeline, pipelineOptions } from './pipeline/frame-pipeline.js';
 import { Fanout } from './stream/fanout.js';
 import { StreamStats } from './stream/stream-stats.js';
 import { createSource } from './capture/create-source.js';
-import { tierOf } from './stream/quality-tiers.js';
+import { tierOf, qualityPolicy } from './stream/quality-tiers.js';
 import { pageRoutes } from './http/routes/page.js';
 import { videoFeedRoutes } from './http/routes/video-feed.js';
 import { wsVideoFeedRoutes } from './http/routes/ws-video-feed.js';
@@ -45,17 +45,12 @@ export type ServerOptions = ControlPlaneOptions;
 export function createServer(config: SkyfeedConfig, options: ServerOptions = {}): SkyfeedServer {
   const uws = loadUws();
   const s = config.streaming;
-  const pipeline = new FramePipeline({
-    width: s.width, height: s.height, workers: config.pipeline.workers,
-    ringSlots: config.pipeline.ring_slots, encodedSlots: config.pipeline.encoded_slots,
-    skipIdentical: s.skip_identical_frames, enableCache: s.enable_cache, cacheTtlMs: s.cache_ttl_ms,
-    defaultQuality: s.quality, encoder: config.pipeline.encoder,
-  });
+  const pipeline = new FramePipeline(pipelineOptions(config));
   const fanout = new Fanout(pipeline);
   const stats = new StreamStats(pipeline, fanout);
   const core: Omit<ServerContext, 'controller' | 'settings' | 'limiter'> = {
     uws, config, pipeline, fanout, stats,
-    policy: { min: s.min_quality, max: s.max_quality, step: s.quality_step, downMs: s.adapt_down_ms, upMs: s.adapt_up_ms },
+    policy: qualityPolicy(s),
     cors: corsPolicy(config.http.cors),
     startedAt: Date.now(),
     shuttingDown: false,

@@ -7,27 +7,22 @@
 
 import http from 'node:http';
 import { loadConfig } from '../../lib/config/load.js';
-import { FramePipeline } from '../../lib/pipeline/frame-pipeline.js';
+import { FramePipeline, pipelineOptions } from '../../lib/pipeline/frame-pipeline.js';
 import { Fanout } from '../../lib/stream/fanout.js';
 import { StreamStats } from '../../lib/stream/stream-stats.js';
 import { createSource } from '../../lib/capture/create-source.js';
 import { intParam, QueryError } from '../../lib/http/query.js';
-import type { QualityPolicy } from '../../lib/stream/quality-tiers.js';
+import { qualityPolicy, type QualityPolicy } from '../../lib/stream/quality-tiers.js';
 import { NodeHttpMjpegClient } from './node-http-client.js';
 
 const argv = process.argv.slice(2);
 const ci = argv.indexOf('--config');
 const config = loadConfig(ci >= 0 ? argv[ci + 1] : undefined);
 const s = config.streaming;
-const pipeline = new FramePipeline({
-  width: s.width, height: s.height, workers: config.pipeline.workers,
-  ringSlots: config.pipeline.ring_slots, encodedSlots: config.pipeline.encoded_slots,
-  skipIdentical: s.skip_identical_frames, enableCache: s.enable_cache, cacheTtlMs: s.cache_ttl_ms,
-  defaultQuality: s.quality, encoder: config.pipeline.encoder,
-});
+const pipeline = new FramePipeline(pipelineOptions(config));
 const fanout = new Fanout(pipeline);
 const stats = new StreamStats(pipeline, fanout);
-const policy: QualityPolicy = { min: s.min_quality, max: s.max_quality, step: s.quality_step, downMs: s.adapt_down_ms, upMs: s.adapt_up_ms };
+const policy: QualityPolicy = qualityPolicy(s);
 const startedAt = Date.now();
 
 function json(res: http.ServerResponse, code: number, body: unknown): void {

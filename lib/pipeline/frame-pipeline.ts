@@ -10,6 +10,7 @@ import { publishFrame, type EncodedFrame } from './encoded-frame.js';
 import { TimingWindow } from './timing-window.js';
 import { EncodeOutcome, type EncodeResult, type EncodeTask, type EncodeWorkerData } from './messages.js';
 import type { FrameSource } from '../capture/source.js';
+import type { SkyfeedConfig } from '../config/types.js';
 import { EncodePool } from './encode-pool.js';
 
 export interface PipelineOptions {
@@ -22,7 +23,6 @@ export interface PipelineOptions {
   skipIdentical: boolean;
   enableCache: boolean;
   cacheTtlMs: number;
-  defaultQuality: number;
   /**
    * Where encodes run: 'pool' (worker threads, the design) or 'main_thread'
    * (the bench's ablation: sharp called from the event-loop thread, one
@@ -34,6 +34,16 @@ export interface PipelineOptions {
    * unchanged (see EncodeTask.passthroughQuality). Omitted: -1, never.
    */
   passthroughQuality?: number;
+}
+
+/** The pipeline's options as the configuration states them. */
+export function pipelineOptions(config: SkyfeedConfig): PipelineOptions {
+  const s = config.streaming;
+  const p = config.pipeline;
+  return {
+    width: s.width, height: s.height, workers: p.workers, ringSlots: p.ring_slots, encodedSlots: p.encoded_slots,
+    skipIdentical: s.skip_identical_frames, enableCache: s.enable_cache, cacheTtlMs: s.cache_ttl_ms, encoder: p.encoder,
+  };
 }
 
 export type FrameListener = (frame: EncodedFrame) => void;
@@ -97,6 +107,8 @@ export class FramePipeline {
   #lastHash: bigint | null = null;
   #closed = false;
   #started = false;
+  /** The newest encode-worker failure, for /stats. */
+  lastWorkerError: string | null = null;
   /** Quality tier served by MJPEG passthrough; settable when the default quality changes. */
   passthroughQuality: number;
 
@@ -344,8 +356,6 @@ export class FramePipeline {
     for (const s of task.outSlots) this.#release(s);
     this.#pump();
   }
-
-  lastWorkerError: string | null = null;
 
   #onResult(task: EncodeTask, r: EncodeResult): void {
     this.#settled(task);

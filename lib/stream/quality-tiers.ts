@@ -11,12 +11,19 @@
 //  - a client that has had no drop for adapt_up_ms steps up one tier, at most
 //    once per adapt_up_ms, never above the quality it asked for.
 
+import type { StreamingConfig } from '../config/types.js';
+
 export interface QualityPolicy {
   min: number;
   max: number;
   step: number;
   downMs: number;
   upMs: number;
+}
+
+/** The policy as the streaming configuration states it. */
+export function qualityPolicy(s: StreamingConfig): QualityPolicy {
+  return { min: s.min_quality, max: s.max_quality, step: s.quality_step, downMs: s.adapt_down_ms, upMs: s.adapt_up_ms };
 }
 
 /** The tier nearest to `q`, within min..max. */

@@ -9,7 +9,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 async function running() {
   const p = new FramePipeline({
     width: 320, height: 240, workers: 2, ringSlots: 6, encodedSlots: 16, skipIdentical: true,
-    enableCache: true, cacheTtlMs: 100, defaultQuality: 80,
+    enableCache: true, cacheTtlMs: 100,
   });
   const seen = { count: 0 };
   p.onFrame(() => seen.count++);

@@ -12,7 +12,7 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 function makePipeline(over: Partial<ConstructorParameters<typeof FramePipeline>[0]> = {}) {
   return new FramePipeline({
     width: 320, height: 240, workers: 2, ringSlots: 6, encodedSlots: 16, skipIdentical: true,
-    enableCache: true, cacheTtlMs: 100, defaultQuality: 80, ...over,
+    enableCache: true, cacheTtlMs: 100, ...over,
   });
 }
 
