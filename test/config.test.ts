@@ -51,3 +51,17 @@ t.test('the server refuses to start on an invalid file and names the key', async
   t.equal(r.code, 1);
   t.match(r.output, /streaming\.width: value -5 must be >= 16/);
 });
+
+t.test('refuses to start on the pure-JS uWebSockets.js fallback', async (t) => {
+  const { spawn } = await import('node:child_process');
+  const { mainJs } = await import('./helpers/spawn-server.js');
+  // The package's own switch: it then loads its slow JS server, which must be detected.
+  const proc = spawn(process.execPath, [mainJs, '--port', '0'], { env: { ...process.env, UWS_USE_FALLBACK: '1' } });
+  let out = '';
+  proc.stdout.on('data', (d) => (out += d));
+  proc.stderr.on('data', (d) => (out += d));
+  const code = await new Promise((r) => proc.once('exit', r));
+  t.equal(code, 1);
+  t.match(out, /native binary did not load/);
+  t.notMatch(out, /listening/);
+});

@@ -20,19 +20,20 @@ export class NativeUwsMissing extends Error {
 }
 
 export function loadUws(): typeof UWS {
-  if (process.env.UWS_USE_FALLBACK) throw new NativeUwsMissing('UWS_USE_FALLBACK is set');
-  // The package prints its fallback warning on console.warn; catch it here.
-  const warn = console.warn;
+  // The package explains its fallback on console.warn (binary failed to
+  // load) or console.log (UWS_USE_FALLBACK set); capture both for our message.
+  const { warn, log } = console;
   let warned = '';
-  console.warn = (...args: unknown[]) => { warned += args.join(' '); };
+  console.warn = console.log = (...args: unknown[]) => { warned += args.join(' '); };
   let uws: typeof UWS & { getParts?: unknown };
   try {
     uws = require('uWebSockets.js');
   } finally {
     console.warn = warn;
+    console.log = log;
   }
   // getParts exists only in the native addon, not in the fallback.
-  if (typeof uws.getParts !== 'function' || warned.includes('Falling back')) {
+  if (typeof uws.getParts !== 'function' || /fallback|falling back/i.test(warned)) {
     throw new NativeUwsMissing(warned.split('\n').find((l) => l.trim()) ?? 'fallback module loaded');
   }
   return uws;
