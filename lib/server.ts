@@ -10,6 +10,7 @@ import { Fanout } from './stream/fanout.js';
 import { StreamStats } from './stream/stream-stats.js';
 import { createSource } from './capture/create-source.js';
 import { tierOf, qualityPolicy } from './stream/quality-tiers.js';
+import { defaultClientFps } from './stream/stream-params.js';
 import { pageRoutes } from './http/routes/page.js';
 import { videoFeedRoutes } from './http/routes/video-feed.js';
 import { wsVideoFeedRoutes } from './http/routes/ws-video-feed.js';
@@ -57,7 +58,7 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
     live: {
       async setFps(fps) {
         s.fps = fps;
-        const clientFps = Math.min(s.max_fps, Math.max(s.min_fps, fps || s.max_fps));
+        const clientFps = defaultClientFps(s, fps);
         for (const c of fanout.clients()) {
           c.setSourceFps(fps);
           if (c.followsDefaultFps) c.setFps(clientFps);

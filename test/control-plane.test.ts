@@ -8,13 +8,11 @@ import { mjpegParts } from './helpers/mjpeg-parts.js';
 async function countParts(parts: AsyncGenerator<{ jpeg: Buffer; at: number }>, ms: number): Promise<{ n: number; last: Buffer }> {
   const end = performance.now() + ms;
   let n = 0;
-  let last: Buffer = Buffer.alloc(0);
   for (;;) {
     const { value, done } = await parts.next();
     if (done) throw new Error('stream ended');
     if (value.at > end) return { n, last: value.jpeg };
     n++;
-    last = value.jpeg;
   }
 }
 

@@ -11,7 +11,8 @@ import { FramePipeline, pipelineOptions } from '../../lib/pipeline/frame-pipelin
 import { Fanout } from '../../lib/stream/fanout.js';
 import { StreamStats } from '../../lib/stream/stream-stats.js';
 import { createSource } from '../../lib/capture/create-source.js';
-import { intParam, QueryError } from '../../lib/http/query.js';
+import { QueryError } from '../../lib/http/query.js';
+import { streamParams, type StreamParams } from '../../lib/stream/stream-params.js';
 import { qualityPolicy, type QualityPolicy } from '../../lib/stream/quality-tiers.js';
 import { NodeHttpMjpegClient } from './node-http-client.js';
 
@@ -35,11 +36,9 @@ const server = http.createServer((req, res) => {
   const url = new URL(req.url ?? '/', 'http://x');
   if (req.method !== 'GET') return json(res, 405, { detail: 'Method Not Allowed' });
   if (url.pathname === '/video_feed') {
-    let quality: number;
-    let fps: number;
+    let params: StreamParams;
     try {
-      quality = intParam(url.searchParams, 'quality', s.quality, s.min_quality, s.max_quality);
-      fps = intParam(url.searchParams, 'fps', Math.min(s.max_fps, Math.max(s.min_fps, s.fps || s.max_fps)), s.min_fps, s.max_fps);
+      params = streamParams(url.searchParams, s);
     } catch (err) {
       if (err instanceof QueryError) return json(res, 400, { detail: err.message });
       throw err;
@@ -51,7 +50,7 @@ const server = http.createServer((req, res) => {
       Pragma: 'no-cache',
       'X-Accel-Buffering': 'no',
     });
-    const client = new NodeHttpMjpegClient(res, req.socket.remoteAddress ?? '', quality, fps, policy, s.fps, (c) => fanout.remove(c));
+    const client = new NodeHttpMjpegClient(res, req.socket.remoteAddress ?? '', params.quality, params.fps, policy, s.fps, (c) => fanout.remove(c));
     fanout.add(client);
     return;
   }

@@ -5,6 +5,7 @@ import { requestInfo } from '../request.js';
 import { intParam, QueryError } from '../query.js';
 import { sendBytes, sendError, type Reply } from '../respond.js';
 import { MjpegClient } from '../../stream/mjpeg.js';
+import { streamParams, type StreamParams } from '../../stream/stream-params.js';
 
 const SNAPSHOT_TIMEOUT_MS = 3000;
 
@@ -16,11 +17,9 @@ export const videoFeedRoutes: RouteGroup = (app, ctx) => {
     const cors = ctx.cors.headersFor(info.origin);
     const reply: Reply = { res, aborted: false, cors };
     if (ctx.shuttingDown) return sendError(reply, 503, 'Server shutting down');
-    let quality: number;
-    let fps: number;
+    let params: StreamParams;
     try {
-      quality = intParam(info.query, 'quality', s.quality, s.min_quality, s.max_quality);
-      fps = intParam(info.query, 'fps', Math.min(s.max_fps, Math.max(s.min_fps, s.fps || s.max_fps)), s.min_fps, s.max_fps);
+      params = streamParams(info.query, s);
     } catch (err) {
       if (err instanceof QueryError) return sendError(reply, 400, err.message);
       throw err;
@@ -35,9 +34,9 @@ export const videoFeedRoutes: RouteGroup = (app, ctx) => {
       ['X-Accel-Buffering', 'no'],
       ...cors,
     ];
-    const client = new MjpegClient(res, info.remote, quality, fps, ctx.policy, s.fps, headers, (c) => ctx.fanout.remove(c));
-    client.followsDefaultQuality = !info.query.has('quality');
-    client.followsDefaultFps = !info.query.has('fps');
+    const client = new MjpegClient(res, info.remote, params.quality, params.fps, ctx.policy, s.fps, headers, (c) => ctx.fanout.remove(c));
+    client.followsDefaultQuality = params.defaultQuality;
+    client.followsDefaultFps = params.defaultFps;
     ctx.fanout.add(client);
   });
 

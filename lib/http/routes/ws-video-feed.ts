@@ -4,9 +4,10 @@
 import type { WebSocket } from 'uWebSockets.js';
 import type { RouteGroup } from '../context.js';
 import { requestInfo } from '../request.js';
-import { intParam, QueryError } from '../query.js';
+import { QueryError } from '../query.js';
 import { statusLine } from '../respond.js';
 import { WsClient, type WsUserData } from '../../stream/ws-client.js';
+import { streamParams, type StreamParams } from '../../stream/stream-params.js';
 
 const decoder = new TextDecoder();
 /** Client messages are tiny; anything larger closes the socket (uWS enforces it). */
@@ -14,7 +15,6 @@ const MAX_MESSAGE_BYTES = 4096;
 
 export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
   const s = ctx.config.streaming;
-  const defaultFps = Math.min(s.max_fps, Math.max(s.min_fps, s.fps || s.max_fps));
 
   const error = (client: WsClient, message: string) => client.sendJson({ type: 'error', message });
 
@@ -75,23 +75,25 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
       const protocol = req.getHeader('sec-websocket-protocol');
       const extensions = req.getHeader('sec-websocket-extensions');
       // Browsers send Origin; a page from a foreign origin may not drive the stream.
-      if (!ctx.cors.allows(info.origin, info.host) || ctx.shuttingDown) {
+      if (!ctx.cors.allows(info.origin, info.host)) {
         res.cork(() => res.writeStatus(statusLine(403)).end('Origin not allowed'));
         return;
       }
-      let quality = s.quality;
-      let fps = defaultFps;
+      if (ctx.shuttingDown) {
+        res.cork(() => res.writeStatus(statusLine(503)).end('Server shutting down'));
+        return;
+      }
+      let params: StreamParams;
       try {
-        quality = intParam(info.query, 'quality', s.quality, s.min_quality, s.max_quality);
-        fps = intParam(info.query, 'fps', defaultFps, s.min_fps, s.max_fps);
+        params = streamParams(info.query, s);
       } catch (err) {
         if (!(err instanceof QueryError)) throw err;
         res.cork(() => res.writeStatus(statusLine(400)).end(err.message));
         return;
       }
       const data: WsUserData = {
-        remote: info.remote, quality, fps, client: null,
-        followsQuality: !info.query.has('quality'), followsFps: !info.query.has('fps'),
+        remote: info.remote, quality: params.quality, fps: params.fps, client: null,
+        followsQuality: params.defaultQuality, followsFps: params.defaultFps,
         rejected: ctx.fanout.count('ws') >= s.max_ws_clients,
       };
       res.upgrade(data, key, protocol, extensions, context);
