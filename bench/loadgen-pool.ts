@@ -22,15 +22,10 @@ export interface PoolOptions {
   sample?: boolean;
 }
 
-export interface PoolReport {
+/** The generators' window reports merged: counts summed, frame lists concatenated. */
+export interface PoolReport extends Pick<WindowReport,
+  'windowMs' | 'fastFrames' | 'slowFrames' | 'jpegBytes' | 'wireBytes' | 'invalidFrames' | 'outOfOrder'> {
   processes: number;
-  windowMs: number;
-  fastFrames: number[];
-  slowFrames: number[];
-  jpegBytes: number;
-  wireBytes: number;
-  invalidFrames: number;
-  outOfOrder: number;
   latency: LatencyHistogram;
   /** CPU % of one core, per load-generator process. */
   cpuPct: number[];
