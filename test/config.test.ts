@@ -25,6 +25,9 @@ t.test('invalid values are refused, naming key, value and rule', async (t) => {
     [{ streaming: { colour: 'red' } }, /streaming\.colour: unknown key/],
     [{ http: { cors: { origins: ['*'], allow_credentials: true } } }, /http\.cors\.origins: value "\*" is not allowed while http\.cors\.allow_credentials is true/],
     [{ streaming: { min_quality: 90, max_quality: 50 } }, /streaming\.min_quality/],
+    [{ source: { type: 'ffmpeg' } }, /source\.input: is required when source\.type is ffmpeg/],
+    [{ source: { type: 'v4l2' } }, /source\.device: is required when source\.type is v4l2/],
+    [{ source: { type: 'v4l2', device: '/dev/video0', pixel_format: 'rgb24' } }, /source\.pixel_format: value "rgb24" is for ffmpeg/],
   ];
   for (const [over, re] of cases) {
     const file = writeConfig(over);

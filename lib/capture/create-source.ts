@@ -1,5 +1,7 @@
-// Chooses the frame source from config (source.type). The real sources are
-// wrapped in ResilientSource: reconnect with backoff, NO SIGNAL while down.
+// Chooses the frame source from a validated config (source.type; the loader
+// has already required device/input and checked pixel formats). The real
+// sources are wrapped in ResilientSource: reconnect with backoff, NO SIGNAL
+// while down.
 
 import type { SkyfeedConfig } from '../config/types.js';
 import { ConfigError } from '../config/load.js';
@@ -24,8 +26,7 @@ export function createSource(config: SkyfeedConfig): FrameSource {
     case 'synthetic':
       return new SyntheticSource({ fps: s.fps, scene: src.scene ?? 'moving' });
     case 'ffmpeg': {
-      const input = src.input;
-      if (!input) throw new ConfigError('source', ['source.input is required for source.type ffmpeg (a file, rtsp://, udp://, http:// ...)']);
+      const input = src.input!;
       return new ResilientSource('ffmpeg', () => new FfmpegSession({
         input, width: s.width, height: s.height, fps: s.fps, loop: src.loop ?? false,
         output: src.pixel_format ?? 'rgb24', inputOptions: src.input_options ?? [],
@@ -33,9 +34,8 @@ export function createSource(config: SkyfeedConfig): FrameSource {
       }), resilience);
     }
     case 'v4l2': {
-      if (src.pixel_format === 'rgb24') throw new ConfigError('source', ['source.pixel_format rgb24 is for ffmpeg; v4l2 takes mjpeg or yuyv']);
-      const device = src.device ?? '/dev/video0';
-      const pixelFormat = src.pixel_format;
+      const device = src.device!;
+      const pixelFormat = src.pixel_format === 'rgb24' ? undefined : src.pixel_format;
       return new ResilientSource('v4l2', () => new V4l2Session({
         device, width: s.width, height: s.height, fps: s.fps,
         pixelFormat, buffers: src.buffers ?? 4,

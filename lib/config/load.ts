@@ -38,7 +38,8 @@ function crossChecks(c: SkyfeedConfig): string[] {
   const cors = c.http.cors;
   if (cors.allow_credentials && cors.origins.includes('*')) out.push('http.cors.origins: value "*" is not allowed while http.cors.allow_credentials is true');
   if (c.source.type === 'v4l2' && !c.source.device) out.push('source.device: is required when source.type is v4l2');
-  if (c.source.type === 'ffmpeg' && !c.source.input) out.push('source.input: is required when source.type is ffmpeg');
+  if (c.source.type === 'ffmpeg' && !c.source.input) out.push('source.input: is required when source.type is ffmpeg (a file, rtsp://, udp://, http:// ...)');
+  if (c.source.type === 'v4l2' && c.source.pixel_format === 'rgb24') out.push('source.pixel_format: value "rgb24" is for ffmpeg; v4l2 takes mjpeg or yuyv');
   return out;
 }
 
