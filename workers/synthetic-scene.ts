@@ -5,6 +5,8 @@
 // patterns baked in, so a frame costs one memcpy plus drawing the targets and
 // the counter (about 0.1 ms at 640x480 instead of a per-pixel noise loop).
 
+import { drawText, textWidth, GLYPH_H } from '../lib/capture/bitmap-font.js';
+
 export interface Box {
   id: number;
   label: string;
@@ -124,8 +126,7 @@ export function targetBoxes(index: number, width: number, height: number): Box[]
   });
 }
 
-// Seven-segment digits: bit i lights segment i (a,b,c,d,e,f,g).
-const SEGMENTS = [0x3f, 0x06, 0x5b, 0x4f, 0x66, 0x6d, 0x7d, 0x07, 0x7f, 0x6f];
+const WHITE = [255, 255, 255] as const;
 
 export class SyntheticScene {
   readonly width: number;
@@ -186,27 +187,11 @@ export class SyntheticScene {
   }
 
   #drawCounter(out: Uint8Array, index: number): void {
-    const s = Math.max(2, Math.round(this.height / 120)); // segment thickness
-    const dw = s * 5; // digit width
-    const dh = s * 9; // digit height
-    const digits = String(index % 1e7).padStart(7, '0');
-    const pad = s * 2;
-    this.#fill(out, pad, pad, digits.length * (dw + s * 2) + s * 2, dh + s * 4, 0, 0, 0);
-    for (let d = 0; d < digits.length; d++) {
-      const bits = SEGMENTS[digits.charCodeAt(d) - 48];
-      const x = pad + s * 2 + d * (dw + s * 2);
-      const y = pad + s * 2;
-      const half = Math.floor(dh / 2);
-      const seg = (on: number, sx: number, sy: number, w: number, h: number) => {
-        if (bits & on) this.#fill(out, sx, sy, w, h, 255, 255, 255);
-      };
-      seg(1, x, y, dw, s); // a
-      seg(2, x + dw - s, y, s, half); // b
-      seg(4, x + dw - s, y + half, s, dh - half); // c
-      seg(8, x, y + dh - s, dw, s); // d
-      seg(16, x, y + half, s, dh - half); // e
-      seg(32, x, y, s, half); // f
-      seg(64, x, y + half - Math.floor(s / 2), dw, s); // g
-    }
+    // The same 5x7 font as the NO SIGNAL frame, white on a black box, top left.
+    const scale = Math.max(2, Math.round(this.height / 120));
+    const text = String(index % 1e7).padStart(7, '0');
+    const pad = scale * 2;
+    this.#fill(out, pad, pad, textWidth(text, scale) + 2 * pad, GLYPH_H * scale + 2 * pad, 0, 0, 0);
+    drawText(out, this.width, this.height, text, 2 * pad, 2 * pad, scale, WHITE);
   }
 }
