@@ -12,6 +12,7 @@ import { cpuSample, threadCpu, machineCpu, RssSampler } from './proc-stats.js';
 import { LoadgenPool, type PoolReport } from './loadgen-pool.js';
 import { hasWrk, runWrk } from './rest-load.js';
 import type { Scenario } from './scenarios.js';
+import type { RoundsSummary } from './rounds.js';
 
 /** Clients per load-generator process, and the most processes per scenario (the driver raises both when a generator saturates). */
 export const PER_PROCESS = 100;
@@ -77,6 +78,8 @@ export interface ScenarioResult {
   threads: Record<string, number>;
   sample_jpeg: { width: number; height: number; bytes: number } | null;
   health: { ok: boolean; problems: string[] };
+  /** Set when the scenario ran several rounds (bench/rounds.ts): this result is the median one. */
+  rounds?: RoundsSummary;
   server_exit: number | null;
 }
 

@@ -19,6 +19,7 @@ const MAX_RETRY_PROCESSES = 16;
 import { machineInfo, describeMachine } from './machine.js';
 import { ablations, throughput, targets, terminalTable, markdown, type BenchRun, type EncodeSettings } from './report.js';
 import { chartSvg } from './svg-chart.js';
+import { mergeRounds } from './rounds.js';
 import { updateReadme } from './readme-section.js';
 import { topSelfTime } from './cpuprofile-top.js';
 
@@ -32,6 +33,7 @@ interface Args {
   out?: string;
   readme: boolean;
   profile: boolean;
+  rounds?: number;
 }
 
 function parseArgs(argv: string[]): Args {
@@ -50,6 +52,10 @@ function parseArgs(argv: string[]): Args {
     else if (k === '--out') a.out = val();
     else if (k === '--no-readme') a.readme = false;
     else if (k === '--profile') a.profile = true;
+    else if (k === '--rounds') {
+      a.rounds = Number(val());
+      if (!Number.isInteger(a.rounds) || a.rounds < 1 || a.rounds > 9) usage('--rounds takes a whole number from 1 to 9');
+    }
     else if (k === '--help' || k === '-h') usage();
     else usage(`unknown option ${k}`);
   }
@@ -65,6 +71,8 @@ function usage(err?: string): never {
   --warmup S   warm-up before each window (default 3, quick 1)
   --out DIR    where results go (default bench/results; quick: a temp folder)
   --no-readme  do not rewrite the README's benchmark section
+  --rounds N   rounds of the headline scenarios (400-client fan-out, 1080p throughput; default 3, quick 1):
+               the report keeps each one's median round and lists every round
   --profile    run the server under node --cpu-prof and print each scenario's top event-loop functions
                (profiles in <out>/profiles/; profiling slows the server: do not compare its figures)`);
   process.exit(err ? 2 : 0);
@@ -81,7 +89,7 @@ function line(r: ScenarioResult): string {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
-  const scenarios = plan({ quick: args.quick, only: args.only, measureMs: args.measureMs, warmupMs: args.warmupMs });
+  const scenarios = plan({ quick: args.quick, only: args.only, measureMs: args.measureMs, warmupMs: args.warmupMs, rounds: args.rounds });
   if (!scenarios.length) usage('no scenario matches --only');
   const machine = machineInfo();
   const started = new Date();
@@ -94,11 +102,11 @@ async function main(): Promise<void> {
   const profileDir = path.join(outDir, 'profiles');
   if (args.profile) mkdirSync(profileDir, { recursive: true });
 
-  const results: ScenarioResult[] = [];
+  const runs: ScenarioResult[] = [];
   let failures = 0;
   for (let i = 0; i < scenarios.length; i++) {
     const s = scenarios[i];
-    const tag = `[${String(i + 1).padStart(2)}/${scenarios.length}] ${s.id.padEnd(26)}`;
+    const tag = `[${String(i + 1).padStart(2)}/${scenarios.length}] ${(s.round ? `${s.id} r${s.round}` : s.id).padEnd(26)}`;
     const progress = (phase: string, detail: string) => {
       if (tty) process.stdout.write(`\r\x1b[K${tag} ${phase} ${detail}`);
     };
@@ -124,7 +132,7 @@ async function main(): Promise<void> {
           console.log(`    (no profile: ${(e as Error).message})`);
         }
       }
-      results.push(r);
+      runs.push(r);
       if (!r.health.ok) failures++;
     } catch (err) {
       if (tty) process.stdout.write('\r\x1b[K');
@@ -143,6 +151,8 @@ async function main(): Promise<void> {
     console.log(`[ encode ] ${e.width}x${e.height} q${e.quality}, one thread: realtime settings ${e.realtime.ms_per_encode.toFixed(2)} ms (${(e.realtime.bytes / 1024).toFixed(1)} KB), sharp defaults ${e.defaults.ms_per_encode.toFixed(2)} ms (${(e.defaults.bytes / 1024).toFixed(1)} KB): defaults cost ${(e.defaults.cpu_ms_per_encode / e.realtime.cpu_ms_per_encode).toFixed(2)}x CPU`);
   }
 
+  // Repeated scenarios collapse to their median round (bench/rounds.ts).
+  const results = mergeRounds(runs);
   const tp = throughput(results);
   const run: BenchRun = {
     mode: args.quick ? 'quick' : 'full',
@@ -184,7 +194,7 @@ async function main(): Promise<void> {
     console.log(`\nbench: ${failures} scenario(s) had harness problems (see above)`);
     process.exit(1);
   }
-  console.log(`\nbench: harness healthy, ${results.length} scenarios in ${run.duration_s.toFixed(0)} s`);
+  console.log(`\nbench: harness healthy, ${runs.length} scenario runs in ${run.duration_s.toFixed(0)} s`);
   process.exit(0);
 }
 

@@ -33,6 +33,8 @@ export interface Scenario {
   camera?: 'v4l2-mjpeg';
   /** Query string the stream clients add (e.g. quality=80). */
   query?: string;
+  /** 1-based round of a repeated scenario (bench/rounds.ts); absent when it runs once. */
+  round?: number;
 }
 
 /** Chart lines and ablation names. */
@@ -52,13 +54,25 @@ export interface PlanOptions {
   only?: RegExp;
   measureMs?: number;
   warmupMs?: number;
+  /** Rounds of the headline scenarios (400-client fan-out, 1080p throughput); default 3, quick 1. */
+  rounds?: number;
 }
 
 export function plan(o: PlanOptions): Scenario[] {
   const warmupMs = o.warmupMs ?? (o.quick ? 1000 : 3000);
   const measureMs = o.measureMs ?? (o.quick ? 1500 : 10000);
   const base = { width: 640, height: 480, fps: 30, workers: 0, encoder: 'pool' as const, warmupMs, measureMs };
+  const rounds = Math.max(1, o.rounds ?? (o.quick ? 1 : 3));
   const out: Scenario[] = [];
+  // The headline figures run `rounds` times, all configurations back to back
+  // in each round, so each round's ratios see the same machine load.
+  const repeat = (block: () => void) => {
+    for (let r = 1; r <= rounds; r++) {
+      const from = out.length;
+      block();
+      if (rounds > 1) for (let i = from; i < out.length; i++) out[i].round = r;
+    }
+  };
   const fanout = (n: number, withPlain: boolean) => {
     // Interleaved per client count: the real configuration and its ablations
     // run back to back, so their ratios see the same machine load.
@@ -79,13 +93,14 @@ export function plan(o: PlanOptions): Scenario[] {
     out.push({ ...base, id: 'mixed-10', group: 'mixed', config: CONFIGS.real, server: 'uws', transport: 'mjpeg', clients: 10, restConnections: 10, restTool: 'builtin' });
     out.push({ ...base, id: 'slow-8+2', group: 'slow', config: CONFIGS.real, server: 'uws', transport: 'mjpeg', clients: 10, slow: 2 });
   } else {
-    for (const n of [1, 50, 200, 400]) fanout(n, true);
+    for (const n of [1, 50, 200]) fanout(n, true);
+    repeat(() => fanout(400, true));
     out.push({ ...base, id: 'mjpeg-720p-50', group: 'resolution', config: CONFIGS.real, server: 'uws', transport: 'mjpeg', clients: 50, width: 1280, height: 720 });
     out.push({ ...base, id: 'mjpeg-1080p-50', group: 'resolution', config: CONFIGS.real, server: 'uws', transport: 'mjpeg', clients: 50, width: 1920, height: 1080 });
     // Ablation (a) where encoding is heavy: a 1080p encode on the event loop delays every send.
     out.push({ ...base, id: 'mjpeg-1080p-50-mainthread', group: 'resolution', config: CONFIGS.ablationA, server: 'uws', transport: 'mjpeg', clients: 50, width: 1920, height: 1080, encoder: 'main_thread' });
     const n = availableParallelism();
-    throughput(1920, 1080, [...new Set([1, 2, n])]);
+    repeat(() => throughput(1920, 1080, [...new Set([1, 2, n])]));
     // Issue 5: camera JPEGs passed through untouched vs decoded and re-encoded
     // (clients asking for another quality), 720p@30 from the emulated device.
     const cam = { ...base, group: 'passthrough' as const, server: 'uws' as const, transport: 'mjpeg' as const, clients: 50, width: 1280, height: 720, camera: 'v4l2-mjpeg' as const };
