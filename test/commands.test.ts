@@ -60,3 +60,26 @@ t.test('state changes from a foreign browser origin are refused (CSRF)', async (
   t.equal(listed.headers.get('access-control-allow-origin'), 'http://ground.example');
   t.equal((await call(b, 'POST', '/commands/stop_tracking')).status, 200, 'tools without Origin may');
 });
+
+t.test('commands are refused with 409 while the camera has never delivered a frame', async (t) => {
+  // The ffmpeg input does not exist: the source fails, viewers get NO SIGNAL
+  // frames, and those must not count as video for the vision loop.
+  const srv = await startServer({ source: { type: 'ffmpeg', input: '/nonexistent/skyfeed-test.mp4', reconnect_min_ms: 200, reconnect_max_ms: 400 } });
+  t.teardown(() => srv.stop());
+  const b = srv.base;
+  t.ok(await waitFor(async () => (await call(b, 'GET', '/api/video/health')).body.status !== 'healthy'), 'the source reports it has no video');
+  // Let NO SIGNAL frames flow through the pipeline first: a viewer makes it encode them.
+  const snap = await fetch(`${b}/snapshot`);
+  t.equal(snap.status, 200, 'viewers still get a (NO SIGNAL) picture');
+  await snap.arrayBuffer();
+  for (const [path, body] of [
+    ['/commands/start_tracking', { x: 0.25, y: 0.25, width: 0.5, height: 0.5 }],
+    ['/commands/toggle_smart_mode', undefined],
+    ['/commands/start_offboard_mode', undefined],
+  ] as const) {
+    const r = await call(b, 'POST', path, body);
+    t.equal(r.status, 409, `${path} before the first camera frame`);
+    t.match(r.body.detail, /No video frame/);
+  }
+  t.match((await call(b, 'GET', '/status')).body, { tracking_started: false, smart_mode_active: false, following_active: false }, 'no state changed');
+});

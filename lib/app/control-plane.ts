@@ -26,7 +26,10 @@ export function createControlPlane(core: Core, opts: ControlPlaneOptions = {}): 
   const sourceLock = new Mutex();
   const limiter = new RateLimiter(config.rate_limit);
 
-  const hasFrame = () => pipeline.counters.framesCaptured > 0 || (pipeline.source?.health().lastFrameAt ?? 0) > 0;
+  // Live camera frames only: the NO SIGNAL frames a failed source shows its
+  // viewers pass through the pipeline too, and must not let tracking start
+  // on a placeholder picture.
+  const hasFrame = () => (pipeline.source?.health().frames ?? 0) > 0;
 
   const reconnectVideo = () => sourceLock.run(async () => {
     // A self-healing source (v4l2, ffmpeg) knows how to retry in place.
