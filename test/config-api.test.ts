@@ -145,7 +145,7 @@ t.test('concurrent PUTs never interleave and none is lost', async (t) => {
   const params: [string, string, unknown][] = [
     ['streaming', 'adapt_down_ms', 1234], ['streaming', 'adapt_up_ms', 4321], ['streaming', 'max_http_clients', 77],
     ['streaming', 'max_ws_clients', 88], ['streaming', 'cache_ttl_ms', 55], ['pipeline', 'ring_slots', 9],
-    ['pipeline', 'encoded_slots', 40], ['http', 'max_body_bytes', 30000], ['streaming', 'min_fps', 2], ['streaming', 'quality_step', 7],
+    ['pipeline', 'encoded_slots', 400], ['http', 'max_body_bytes', 30000], ['streaming', 'min_fps', 2], ['streaming', 'quality_step', 7],
   ];
   const replies = await Promise.all(params.map(([s, p, v]) => call(b, 'PUT', `/api/config/${s}/${p}`, { value: v })));
   t.same(replies.map((r) => r.status), params.map(() => 200));

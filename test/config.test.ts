@@ -28,6 +28,7 @@ t.test('invalid values are refused, naming key, value and rule', async (t) => {
     [{ source: { type: 'ffmpeg' } }, /source\.input: is required when source\.type is ffmpeg/],
     [{ source: { type: 'v4l2' } }, /source\.device: is required when source\.type is v4l2/],
     [{ source: { type: 'v4l2', device: '/dev/video0', pixel_format: 'rgb24' } }, /source\.pixel_format: value "rgb24" is for ffmpeg/],
+    [{ pipeline: { workers: 2, encoded_slots: 32 } }, /pipeline\.encoded_slots: value 32 is below the 42 this configuration needs \(14 quality tiers × \(2 encode workers \+ 1\)\)/],
   ];
   for (const [over, re] of cases) {
     const file = writeConfig(over);
@@ -38,6 +39,17 @@ t.test('invalid values are refused, naming key, value and rule', async (t) => {
       t.match((err as Error).message, re, JSON.stringify(over));
     }
   }
+});
+
+t.test('encoded slots: 0 sizes the ring to the tiers and workers; enough is accepted', async (t) => {
+  const { pipelineOptions } = await import('../lib/pipeline/frame-pipeline.js');
+  const auto = loadConfig(writeConfig({ pipeline: { workers: 3 } }));
+  t.equal(auto.pipeline.encoded_slots, 0, 'automatic by default');
+  t.equal(pipelineOptions(auto).encodedSlots, 14 * 4, '14 tiers × (3 workers + 1)');
+  const coarse = loadConfig(writeConfig({ pipeline: { workers: 3 }, streaming: { quality_step: 20 } }));
+  t.equal(pipelineOptions(coarse).encodedSlots, 5 * 4, 'tiers 30, 50, 70, 90, 95');
+  const set = loadConfig(writeConfig({ pipeline: { workers: 2, encoded_slots: 42 } }));
+  t.equal(pipelineOptions(set).encodedSlots, 42, 'an explicit value that is enough is kept');
 });
 
 t.test('prototype keys in YAML never reach an object', async (t) => {

@@ -4,6 +4,8 @@ import { defaultConfigPath } from './paths.js';
 import { deepMerge, isPlainObject } from './merge.js';
 import { configValidator, describeErrors } from './validate.js';
 import type { SkyfeedConfig } from './types.js';
+import { encodedSlotsNeeded, encodeWorkerCount } from '../pipeline/encoded-slots.js';
+import { qualityPolicy, tierCount } from '../stream/quality-tiers.js';
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -39,6 +41,11 @@ function crossChecks(c: SkyfeedConfig): string[] {
   if (cors.allow_credentials && cors.origins.includes('*')) out.push('http.cors.origins: value "*" is not allowed while http.cors.allow_credentials is true');
   if (c.source.type === 'v4l2' && !c.source.device) out.push('source.device: is required when source.type is v4l2');
   if (c.source.type === 'ffmpeg' && !c.source.input) out.push('source.input: is required when source.type is ffmpeg (a file, rtsp://, udp://, http:// ...)');
+  const slots = c.pipeline.encoded_slots;
+  const needed = encodedSlotsNeeded(c);
+  if (slots > 0 && slots < needed) {
+    out.push(`pipeline.encoded_slots: value ${slots} is below the ${needed} this configuration needs (${tierCount(qualityPolicy(s))} quality tiers × (${encodeWorkerCount(c.pipeline.workers, c.pipeline.encoder)} encode workers + 1)); 0 sizes it automatically`);
+  }
   if (c.source.type === 'v4l2' && c.source.pixel_format === 'rgb24') out.push('source.pixel_format: value "rgb24" is for ffmpeg; v4l2 takes mjpeg or yuyv');
   return out;
 }

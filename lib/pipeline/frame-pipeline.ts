@@ -3,7 +3,6 @@
 // frame once per quality in demand, skip identical pictures, and discard
 // results that finish out of order or were torn by the camera lapping them.
 
-import { availableParallelism } from 'node:os';
 import { RawRing } from './raw-ring.js';
 import { EncodedRing, jpegCapacity } from './encoded-ring.js';
 import { publishFrame, type EncodedFrame } from './encoded-frame.js';
@@ -12,6 +11,7 @@ import { EncodeOutcome, type EncodeResult, type EncodeTask, type EncodeWorkerDat
 import type { FrameSource } from '../capture/source.js';
 import type { SkyfeedConfig } from '../config/types.js';
 import { EncodePool } from './encode-pool.js';
+import { encodedSlots, encodeWorkerCount } from './encoded-slots.js';
 
 export interface PipelineOptions {
   width: number;
@@ -41,7 +41,7 @@ export function pipelineOptions(config: SkyfeedConfig): PipelineOptions {
   const s = config.streaming;
   const p = config.pipeline;
   return {
-    width: s.width, height: s.height, workers: p.workers, ringSlots: p.ring_slots, encodedSlots: p.encoded_slots,
+    width: s.width, height: s.height, workers: p.workers, ringSlots: p.ring_slots, encodedSlots: encodedSlots(config),
     skipIdentical: s.skip_identical_frames, enableCache: s.enable_cache, cacheTtlMs: s.cache_ttl_ms, encoder: p.encoder,
   };
 }
@@ -116,7 +116,7 @@ export class FramePipeline {
     this.#opts = opts;
     this.passthroughQuality = opts.passthroughQuality ?? -1;
     const inline = opts.encoder === 'main_thread';
-    this.workers = inline ? 1 : opts.workers > 0 ? opts.workers : availableParallelism();
+    this.workers = encodeWorkerCount(opts.workers, opts.encoder);
     this.raw = RawRing.create({
       slots: opts.ringSlots, width: opts.width, height: opts.height, slotBytes: opts.width * opts.height * 3,
     });

@@ -34,6 +34,13 @@ export function tierOf(q: number, p: QualityPolicy): number {
   return Math.min(p.max, p.min + k * p.step);
 }
 
+/** How many tiers the grid has: min, min+step, ... below max, and max. */
+export function tierCount(p: QualityPolicy): number {
+  if (p.max <= p.min) return 1;
+  const below = Math.ceil((p.max - p.min) / p.step); // grid points under max
+  return below + 1;
+}
+
 export function stepDown(tier: number, p: QualityPolicy): number {
   return tier <= p.min ? p.min : Math.max(p.min, tierOf(tier - p.step, p));
 }

@@ -6,6 +6,7 @@ import sharp from 'sharp';
 import { FramePipeline } from '../../lib/pipeline/frame-pipeline.js';
 import { SyntheticSource } from '../../lib/capture/synthetic-source.js';
 import type { EncodedFrame } from '../../lib/pipeline/encoded-frame.js';
+import { encodedSlotsFor } from '../../lib/pipeline/encoded-slots.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -64,4 +65,29 @@ t.test('the main-thread encoder (bench ablation) produces the same stream', asyn
   await sleep(600);
   t.equal(p.workers, 1);
   t.ok(count > 10, `${count} frames`);
+});
+
+t.test('encoded slots: tiers × (workers + 1) is enough for every tier with every worker busy', async (t) => {
+  // An unlimited-rate camera keeps both workers busy, so two frames are in
+  // flight at once, each encoding every tier in demand.
+  const tiers = [30, 35, 40, 45, 50, 55, 60, 65, 70, 75, 80, 85, 90, 95];
+  const run = async (encodedSlots: number) => {
+    const p = makePipeline({ encodedSlots });
+    const perTier = new Map<number, number>();
+    p.onFrame((f) => perTier.set(f.quality, (perTier.get(f.quality) ?? 0) + 1));
+    await p.start(new SyntheticSource({ fps: 0, scene: 'moving' }));
+    for (const q of tiers) p.addDemand(q, +1);
+    await sleep(1500);
+    for (const q of tiers) p.addDemand(q, -1);
+    const exhausted = p.counters.slotsExhausted;
+    await p.close();
+    return { exhausted, perTier };
+  };
+  const enough = await run(encodedSlotsFor(tiers.length, 2));
+  t.equal(enough.exhausted, 0, `no tier missed a frame for want of a slot (${encodedSlotsFor(tiers.length, 2)} slots)`);
+  const counts = tiers.map((q) => enough.perTier.get(q) ?? 0);
+  t.ok(Math.min(...counts) >= 5 && Math.max(...counts) - Math.min(...counts) <= 2, `every tier got every frame: ${counts.join(' ')}`);
+  // The same load with fewer slots does run short: the check above can fail.
+  const short = await run(tiers.length * 2);
+  t.ok(short.exhausted > 0, `${tiers.length * 2} slots run short (${short.exhausted} encodes skipped)`);
 });

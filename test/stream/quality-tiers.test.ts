@@ -1,5 +1,5 @@
 import t from 'tap';
-import { AdaptiveQuality, tierOf, stepDown, stepUp, type QualityPolicy } from '../../lib/stream/quality-tiers.js';
+import { AdaptiveQuality, tierOf, tierCount, stepDown, stepUp, type QualityPolicy } from '../../lib/stream/quality-tiers.js';
 
 const p: QualityPolicy = { min: 30, max: 95, step: 5, downMs: 1000, upMs: 5000 };
 
@@ -30,4 +30,13 @@ t.test('drops step down at most once per adapt_down_ms; keeping up steps back up
   t.equal(a.tier, 30, 'floors at min_quality');
   a.request(60, 40000);
   t.equal(a.tier, 60, 'a new request applies at once');
+});
+
+t.test('tierCount counts every quality tierOf can return', async (t) => {
+  for (const [min, max, step] of [[30, 95, 5], [30, 95, 7], [30, 90, 5], [50, 50, 5], [1, 100, 1], [10, 100, 45], [20, 21, 50]]) {
+    const pol: QualityPolicy = { min, max, step, downMs: 1, upMs: 1 };
+    const seen = new Set<number>();
+    for (let q = 1; q <= 100; q++) seen.add(tierOf(q, pol));
+    t.equal(tierCount(pol), seen.size, `min ${min} max ${max} step ${step}: ${[...seen].join(',')}`);
+  }
 });

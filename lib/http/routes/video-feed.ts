@@ -6,6 +6,7 @@ import { intParam, QueryError } from '../query.js';
 import { sendBytes, sendError, type Reply } from '../respond.js';
 import { MjpegClient } from '../../stream/mjpeg.js';
 import { streamParams, type StreamParams } from '../../stream/stream-params.js';
+import { tierOf } from '../../stream/quality-tiers.js';
 
 const SNAPSHOT_TIMEOUT_MS = 3000;
 
@@ -46,7 +47,9 @@ export const videoFeedRoutes: RouteGroup = (app, ctx) => {
     res.onAborted(() => { reply.aborted = true; });
     let quality: number;
     try {
-      quality = intParam(info.query, 'quality', s.quality, s.min_quality, s.max_quality);
+      // Snapped to the tier grid like a stream's quality: a snapshot shares
+      // the stream's encode, and arbitrary qualities cannot multiply encodes.
+      quality = tierOf(intParam(info.query, 'quality', s.quality, s.min_quality, s.max_quality), ctx.policy);
     } catch (err) {
       if (err instanceof QueryError) return sendError(reply, 400, err.message);
       throw err;
