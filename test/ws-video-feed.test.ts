@@ -4,7 +4,8 @@ import t from 'tap';
 import sharp from 'sharp';
 import { startServer } from './helpers/spawn-server.js';
 import { openWs } from './helpers/ws-client.js';
-import { getJson } from './helpers/mjpeg-client.js';
+import { getJson, rssOf, sleep } from './helpers/mjpeg-client.js';
+import { MAX_MESSAGES_PER_S } from '../lib/http/routes/ws-video-feed.js';
 
 t.test('frames arrive as meta + binary JPEG; quality, fps, ping, malformed input', async (t) => {
   const srv = await startServer({ streaming: { width: 320, height: 240 } });
@@ -77,4 +78,62 @@ t.test('a foreign Origin may not open the stream; a configured one may', async (
   const pre = await fetch(`${srv.base}/stats`, { method: 'OPTIONS', headers: { Origin: 'http://gcs.local', 'Access-Control-Request-Method': 'GET' } });
   t.equal(pre.status, 204);
   t.match(pre.headers.get('access-control-allow-methods'), /GET/);
+});
+
+t.test('a message flood closes that socket with 1008; other viewers are untouched', async (t) => {
+  const srv = await startServer({ streaming: { width: 320, height: 240 } });
+  t.teardown(() => srv.stop());
+  const polite = await openWs(`ws://127.0.0.1:${srv.port}/ws/video_feed`);
+  const flood = await openWs(`ws://127.0.0.1:${srv.port}/ws/video_feed`);
+  await Promise.all([polite.waitFrames(2), flood.waitFrames(2)]);
+  for (let i = 0; i < 4 * MAX_MESSAGES_PER_S; i++) flood.send('{');
+  const c = await flood.closed;
+  t.equal(c.code, 1008);
+  t.match(c.reason, /Too many messages/);
+  const n = polite.frames.length;
+  await polite.waitFrames(n + 5);
+  polite.send({ type: 'ping' });
+  await polite.waitMessage((m) => m.type === 'pong');
+  t.pass('the other viewer keeps its frames and replies');
+  const stats = await getJson(`${srv.base}/stats`);
+  t.equal(stats.ws_connections, 1, 'the flooding socket is gone');
+  // A client that stays under the rate is served as before.
+  const steady = await openWs(`ws://127.0.0.1:${srv.port}/ws/video_feed`);
+  for (let i = 0; i < 10; i++) {
+    steady.send({ type: 'ping', client_timestamp: i });
+    await steady.waitMessage((m) => m.type === 'pong' && m.client_timestamp === i);
+  }
+  t.pass('ten pings in a row, each answered');
+  polite.ws.close();
+  steady.ws.close();
+});
+
+t.test('a WS client that stops reading (and keeps sending) does not slow a reading one; memory stays bounded', async (t) => {
+  const srv = await startServer({ streaming: { width: 640, height: 480, fps: 30 } });
+  t.teardown(() => srv.stop());
+  const slow = await openWs(`ws://127.0.0.1:${srv.port}/ws/video_feed`);
+  await slow.waitFrames(2);
+  slow.ws.pause(); // stops reading from the socket; sends still go out
+  const fast = await openWs(`ws://127.0.0.1:${srv.port}/ws/video_feed`);
+  await fast.waitFrames(5);
+  const rss0 = await rssOf(srv.proc.pid!);
+  const n0 = fast.frames.length;
+  const t0 = Date.now();
+  // The stalled client pings under the rate limit the whole time: the
+  // server must not queue a pong per ping behind frames nobody reads.
+  const pinger = setInterval(() => slow.send({ type: 'ping', pad: 'x'.repeat(3000) }), 1000 / (MAX_MESSAGES_PER_S - 10));
+  await sleep(4000);
+  clearInterval(pinger);
+  const fps = ((fast.frames.length - n0) * 1000) / (Date.now() - t0);
+  t.ok(fps > 26, `reading client kept ${fps.toFixed(1)} fps`);
+  const rss1 = await rssOf(srv.proc.pid!);
+  t.ok(rss1 - rss0 < 30 * 1024 * 1024, `server RSS grew ${((rss1 - rss0) / 1048576).toFixed(1)} MB while a client stalled`);
+  const stats = await getJson(`${srv.base}/stats`);
+  t.equal(stats.ws_connections, 2, 'the stalled client is still connected (under the message rate)');
+  const rows = stats.clients.sort((a: any, b: any) => a.frames_sent - b.frames_sent);
+  t.ok(rows[0].drops > 20, `stalled client's frames were dropped (${rows[0].drops})`);
+  t.equal(rows[1].drops, 0, 'reading client dropped none');
+  slow.ws.resume();
+  fast.ws.close();
+  slow.ws.close();
 });

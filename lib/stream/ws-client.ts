@@ -22,6 +22,11 @@ export class WsClient extends StreamClient {
   readonly kind = 'ws' as const;
   readonly #ws: WebSocket<WsUserData>;
   #frame: EncodedFrame | null = null;
+  /** Message rate window: start (ms) and messages seen in it. */
+  #msgWindowAt = 0;
+  #msgCount = 0;
+  /** Replies not sent because the client was not reading (shown in /stats as drops would be). */
+  repliesSkipped = 0;
   // Bound once at open; see MjpegClient for why.
   readonly #write = (): void => {
     this.#ws.send(this.#frame!.wsMeta, false);
@@ -45,8 +50,32 @@ export class WsClient extends StreamClient {
     return frame.length + frame.wsMeta.length;
   }
 
-  sendJson(msg: unknown): void {
-    if (!this.closed) this.#ws.send(JSON.stringify(msg), false);
+  /**
+   * Counts one client message; false once the client has sent more than
+   * `perSecond` within the current second. A flood of tiny messages would
+   * otherwise take the event loop from every other client.
+   */
+  countMessage(nowMs: number, perSecond: number): boolean {
+    if (nowMs - this.#msgWindowAt >= 1000) {
+      this.#msgWindowAt = nowMs;
+      this.#msgCount = 0;
+    }
+    return ++this.#msgCount <= perSecond;
+  }
+
+  /**
+   * A reply (pong, error, ack). Skipped while more than `backlogLimit` bytes
+   * wait in the socket: a frame is only sent into an empty socket, so that
+   * much buffered means the client is not reading, and replies to a client
+   * that sends but never reads would pile up without end.
+   */
+  sendJson(msg: unknown, backlogLimit: number): void {
+    if (this.closed) return;
+    if (this.#ws.getBufferedAmount() > backlogLimit) {
+      this.repliesSkipped++;
+      return;
+    }
+    this.#ws.send(JSON.stringify(msg), false);
   }
 
   close(code = 1001, reason = 'Server shutting down'): void {

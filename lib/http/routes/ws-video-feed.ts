@@ -12,15 +12,32 @@ import { streamParams, type StreamParams } from '../../stream/stream-params.js';
 const decoder = new TextDecoder();
 /** Client messages are tiny; anything larger closes the socket (uWS enforces it). */
 const MAX_MESSAGE_BYTES = 4096;
+/**
+ * Client messages per second before the socket is closed with 1008. A
+ * viewer pings about once a second and changes quality or fps now and then;
+ * a flood of messages would take the event loop from every other viewer.
+ */
+export const MAX_MESSAGES_PER_S = 50;
+/** Room for replies beyond one frame in the socket's buffer. */
+const REPLY_HEADROOM = 16 * 1024;
 
 export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
   const s = ctx.config.streaming;
 
-  const error = (client: WsClient, message: string) => client.sendJson({ type: 'error', message });
+  // A frame goes out only into an empty socket, so more than one frame's
+  // worth buffered means the client is not reading: replies are skipped
+  // (see WsClient.sendJson) and the socket's buffer stays bounded.
+  const replyLimit = ctx.pipeline.encoded.capacity;
+  const reply = (client: WsClient, msg: unknown) => client.sendJson(msg, replyLimit);
+  const error = (client: WsClient, message: string) => reply(client, { type: 'error', message });
 
   const onMessage = (ws: WebSocket<WsUserData>, data: ArrayBuffer, isBinary: boolean) => {
     const client = ws.getUserData().client;
-    if (!client) return;
+    if (!client || client.closed) return;
+    if (!client.countMessage(performance.now(), MAX_MESSAGES_PER_S)) {
+      client.close(1008, `Too many messages: at most ${MAX_MESSAGES_PER_S} per second`);
+      return;
+    }
     if (isBinary) return error(client, 'binary messages are not accepted; send JSON text');
     let msg: unknown;
     try {
@@ -34,7 +51,7 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
       case 'ping': {
         const pong: Record<string, unknown> = { type: 'pong', timestamp: Date.now() / 1000 };
         if (typeof m.client_timestamp === 'number') pong.client_timestamp = m.client_timestamp;
-        return client.sendJson(pong);
+        return reply(client, pong);
       }
       case 'quality': {
         const q = m.quality;
@@ -44,7 +61,7 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
         client.quality.request(q, performance.now());
         client.followsDefaultQuality = false;
         ctx.fanout.retier(client);
-        return client.sendJson({ type: 'quality', quality: client.quality.tier, requested: q });
+        return reply(client, { type: 'quality', quality: client.quality.tier, requested: q });
       }
       case 'fps': {
         const f = m.fps;
@@ -53,7 +70,7 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
         }
         client.setFps(f);
         client.followsDefaultFps = false;
-        return client.sendJson({ type: 'fps', fps: f });
+        return reply(client, { type: 'fps', fps: f });
       }
       default:
         return error(client, `unknown message type ${JSON.stringify(m.type ?? null)}; expected quality, fps or ping`);
@@ -63,8 +80,9 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
   app.ws<WsUserData>('/ws/video_feed', {
     compression: 0, // JPEG does not compress; deflate would only burn CPU
     maxPayloadLength: MAX_MESSAGE_BYTES,
-    // Bounds what one slow socket can hold: a couple of frames at most.
-    maxBackpressure: 2 * ctx.pipeline.encoded.capacity,
+    // Bounds what one slow socket can hold: one frame (sent only into an
+    // empty socket) plus replies up to replyLimit; uWS drops what is beyond.
+    maxBackpressure: replyLimit + ctx.pipeline.encoded.capacity + REPLY_HEADROOM,
     closeOnBackpressureLimit: 0,
     idleTimeout: 120,
     sendPingsAutomatically: true,
