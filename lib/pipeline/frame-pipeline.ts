@@ -62,6 +62,8 @@ export interface PipelineCounters {
   workerErrors: number;
   stalledTasks: number;
   slotsExhausted: number;
+  /** Frame listeners (fan-out) that threw; see #emit. */
+  listenerErrors: number;
 }
 
 interface SnapshotWaiter {
@@ -81,7 +83,7 @@ export class FramePipeline {
   readonly workers: number;
   readonly counters: PipelineCounters = {
     framesCaptured: 0, framesEncoded: 0, encodes: 0, identicalSkipped: 0, staleSkipped: 0,
-    idleSkipped: 0, torn: 0, overflow: 0, outOfOrder: 0, workerErrors: 0, stalledTasks: 0, slotsExhausted: 0,
+    idleSkipped: 0, torn: 0, overflow: 0, outOfOrder: 0, workerErrors: 0, stalledTasks: 0, slotsExhausted: 0, listenerErrors: 0,
   };
   readonly encodeMs = new TimingWindow(1024);
   readonly #opts: PipelineOptions;
@@ -109,6 +111,8 @@ export class FramePipeline {
   #started = false;
   /** The newest encode-worker failure, for /stats. */
   lastWorkerError: string | null = null;
+  /** The newest frame-listener failure, for /stats. */
+  lastListenerError: string | null = null;
   /** Quality tier served by MJPEG passthrough; settable when the default quality changes. */
   passthroughQuality: number;
 
@@ -404,7 +408,16 @@ export class FramePipeline {
 
   #emit(frame: EncodedFrame): void {
     this.#current.set(frame.quality, frame);
-    for (const l of this.#listeners) l(frame);
+    for (const l of this.#listeners) {
+      // A listener's throw would skip the others and the snapshot waiters,
+      // and reject inside the encode promise chain: count it instead.
+      try {
+        l(frame);
+      } catch (err) {
+        this.counters.listenerErrors++;
+        this.lastListenerError = (err as Error).message;
+      }
+    }
     if (this.#waiters.length) {
       const still: SnapshotWaiter[] = [];
       for (const w of this.#waiters) {

@@ -12,10 +12,15 @@ export class Fanout {
   readonly #all = new Set<StreamClient>();
   /** Clients whose tier changed during an offer loop; reused, never reallocated. */
   readonly #moves: StreamClient[] = [];
+  /** Clients whose send threw during an offer loop; reused, never reallocated. */
+  readonly #failed: StreamClient[] = [];
   readonly #counts: Record<ClientKind, number> = { mjpeg: 0, ws: 0 };
   framesSent = 0;
   framesDropped = 0;
   bytesSent = 0;
+  /** Sends that threw (a socket gone under us); the client is dropped, the others go on. */
+  sendErrors = 0;
+  lastSendError: string | null = null;
   #ticker: NodeJS.Timeout;
   #lastTick = performance.now();
 
@@ -94,7 +99,28 @@ export class Fanout {
     const list = this.#byTier.get(frame.quality);
     if (list) {
       // Indexed loop over a plain array: no iterator object per frame.
-      for (let i = 0; i < list.length; i++) this.#offer(list[i], frame);
+      for (let i = 0; i < list.length; i++) {
+        // One client's failure must not cost the others their frame, nor
+        // escape into the pipeline's promise chain and end the process.
+        try {
+          this.#offer(list[i], frame);
+        } catch (err) {
+          this.sendErrors++;
+          this.lastSendError = (err as Error).message;
+          this.#failed.push(list[i]);
+        }
+      }
+    }
+    if (this.#failed.length) {
+      for (const c of this.#failed) {
+        this.remove(c);
+        try {
+          c.close(1011, 'Stream error');
+        } catch {
+          // already gone
+        }
+      }
+      this.#failed.length = 0;
     }
     if (this.#moves.length) {
       for (const c of this.#moves) {

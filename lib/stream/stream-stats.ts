@@ -62,6 +62,8 @@ export class StreamStats {
       // The seed's fields.
       frames_sent: f.framesSent,
       frames_dropped: f.framesDropped,
+      send_errors: f.sendErrors,
+      last_send_error: f.lastSendError,
       total_bandwidth: f.bytesSent,
       active_connections: http + ws,
       http_connections: http,
@@ -96,6 +98,8 @@ export class StreamStats {
         pool_restarts: p.poolRestarts,
         slots_exhausted: c.slotsExhausted,
         last_worker_error: p.lastWorkerError,
+        listener_errors: c.listenerErrors,
+        last_listener_error: p.lastListenerError,
         qualities: p.qualitiesInDemand().sort((a, b) => a - b),
       },
       clients,
