@@ -27,6 +27,32 @@ t.test('memory is bounded: idle keys are swept and the table is capped', async (
   t.equal(rl.size, 0, 'idle keys evicted');
 });
 
+t.test('a client ring grows as it sends, keeps order across growth, and holds the exact limit', async (t) => {
+  let now = 0;
+  const rl = new RateLimiter({ window_s: 1, max_requests: 50, max_clients: 4 }, () => now);
+  t.teardown(() => rl.close());
+  // Three requests slide out mid-way, so the ring wraps before it grows.
+  for (let i = 0; i < 3; i++, now += 1) t.ok(rl.check('c', 'a').allowed);
+  now = 50;
+  let allowed = 0;
+  for (let i = 0; i < 60; i++, now += 1) if (rl.check('c', 'a').allowed) allowed++;
+  t.equal(allowed, 47, 'exactly max_requests inside the window, across ring growth');
+  now = 1002.5; // the three early ones (0, 1, 2 ms) have slid out
+  t.ok(rl.check('c', 'a').allowed);
+  t.ok(rl.check('c', 'a').allowed);
+  t.ok(rl.check('c', 'a').allowed);
+  const d = rl.check('c', 'a');
+  t.notOk(d.allowed, 'full again: the order of timestamps survived the growth');
+  t.equal(d.retryAfter, 1, 'the oldest left (at 50 ms) leaves the window within a second');
+});
+
+t.test('the config refuses a limiter whose worst case would not fit its memory bound', async (t) => {
+  const { loadConfig } = await import('../lib/config/load.js');
+  const { writeConfig } = await import('./helpers/spawn-server.js');
+  t.throws(() => loadConfig(writeConfig({ rate_limit: { max_requests: 100000, max_clients: 1000000 } })), /rate_limit\.max_requests: value 100000 × rate_limit\.max_clients 1000000 must be <= 4194304/);
+  t.ok(loadConfig(writeConfig({ rate_limit: { max_requests: 1000, max_clients: 4096 } })));
+});
+
 t.test('server: 429 with Retry-After and JSON body, then recovery after the window', async (t) => {
   const srv = await startServer({ rate_limit: { window_s: 1, max_requests: 3, max_clients: 64 } });
   t.teardown(() => srv.stop());

@@ -6,6 +6,7 @@ import { configValidator, describeErrors } from './validate.js';
 import type { SkyfeedConfig } from './types.js';
 import { encodedSlotsNeeded, encodeWorkerCount } from '../pipeline/encoded-slots.js';
 import { qualityPolicy, tierCount } from '../stream/quality-tiers.js';
+import { MAX_TIMESTAMPS } from '../http/rate-limit.js';
 
 export class ConfigError extends Error {
   readonly problems: string[];
@@ -41,6 +42,10 @@ function crossChecks(c: SkyfeedConfig): string[] {
   if (cors.allow_credentials && cors.origins.includes('*')) out.push('http.cors.origins: value "*" is not allowed while http.cors.allow_credentials is true');
   if (c.source.type === 'v4l2' && !c.source.device) out.push('source.device: is required when source.type is v4l2');
   if (c.source.type === 'ffmpeg' && !c.source.input) out.push('source.input: is required when source.type is ffmpeg (a file, rtsp://, udp://, http:// ...)');
+  const rl = c.rate_limit;
+  if (rl.max_requests * rl.max_clients > MAX_TIMESTAMPS) {
+    out.push(`rate_limit.max_requests: value ${rl.max_requests} × rate_limit.max_clients ${rl.max_clients} must be <= ${MAX_TIMESTAMPS} (the limiter's memory bound, ${MAX_TIMESTAMPS * 8 / 2 ** 20} MiB of timestamps)`);
+  }
   const slots = c.pipeline.encoded_slots;
   const needed = encodedSlotsNeeded(c);
   if (slots > 0 && slots < needed) {

@@ -1,8 +1,10 @@
 // Sliding-window rate limiter keyed by bucket + client address (the seed's
 // per-IP limiter; the original's single global bucket let one client lock
-// out everyone). Memory is bounded twice: each key keeps at most
-// max_requests timestamps in a fixed ring, and the key table is capped, the
-// least recently seen key going first. Idle keys are swept periodically.
+// out everyone). Memory is bounded three ways: each key keeps at most
+// max_requests timestamps in a ring that starts small and grows only as the
+// client actually sends; the key table is capped, the least recently seen
+// key going first; and the config loader caps max_requests × max_clients
+// (MAX_TIMESTAMPS). Idle keys are swept periodically.
 
 import type { RateLimitConfig } from '../config/types.js';
 
@@ -21,6 +23,11 @@ interface Window {
   /** Newest request time, for idle eviction. */
   last: number;
 }
+
+/** Worst case held across all keys: 2^22 timestamps, 32 MiB (checked at config load). */
+export const MAX_TIMESTAMPS = 2 ** 22;
+/** A new key's ring; it doubles up to max_requests as the client sends. */
+const INITIAL_RING = 8;
 
 const ALLOWED: RateDecision = Object.freeze({ allowed: true, retryAfter: 0 }) as RateDecision;
 
@@ -61,20 +68,22 @@ export class RateLimiter {
       this.#keys.delete(key);
     } else {
       if (this.#keys.size >= this.#maxKeys) this.#evict(now);
-      w = { times: new Float64Array(this.#max), head: 0, count: 0, last: 0 };
+      w = { times: new Float64Array(Math.min(this.#max, INITIAL_RING)), head: 0, count: 0, last: 0 };
     }
     this.#keys.set(key, w);
     // Drop entries that slid out of the window.
     const horizon = now - this.#windowMs;
+    let cap = w.times.length;
     while (w.count > 0 && w.times[w.head] <= horizon) {
-      w.head = (w.head + 1) % this.#max;
+      w.head = (w.head + 1) % cap;
       w.count--;
     }
     if (w.count >= this.#max) {
       const retryAfter = Math.max(1, Math.ceil((w.times[w.head] + this.#windowMs - now) / 1000));
       return { allowed: false, retryAfter };
     }
-    w.times[(w.head + w.count) % this.#max] = now;
+    if (w.count === cap) cap = grow(w, Math.min(this.#max, cap * 2));
+    w.times[(w.head + w.count) % cap] = now;
     w.count++;
     w.last = now;
     return ALLOWED;
@@ -98,4 +107,14 @@ export class RateLimiter {
   close(): void {
     clearInterval(this.#sweeper);
   }
+}
+
+/** Moves a full ring into a larger one, oldest first; returns the new capacity. */
+function grow(w: Window, capacity: number): number {
+  const times = new Float64Array(capacity);
+  const old = w.times;
+  for (let i = 0; i < w.count; i++) times[i] = old[(w.head + i) % old.length];
+  w.times = times;
+  w.head = 0;
+  return capacity;
 }
