@@ -47,7 +47,7 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
   const uws = loadUws();
   const s = config.streaming;
   const pipeline = new FramePipeline(pipelineOptions(config));
-  const fanout = new Fanout(pipeline);
+  const fanout = new Fanout(pipeline, s.stalled_client_timeout_s);
   const stats = new StreamStats(pipeline, fanout);
   const core: Omit<ServerContext, 'controller' | 'settings' | 'limiter'> = {
     uws, config, pipeline, fanout, stats,

@@ -137,3 +137,32 @@ t.test('a WS client that stops reading (and keeps sending) does not slow a readi
   fast.ws.close();
   slow.ws.close();
 });
+
+t.test('a viewer that takes no frame for stalled_client_timeout_s is disconnected and its tier stops encoding', async (t) => {
+  const srv = await startServer({ streaming: { width: 640, height: 480, fps: 30, stalled_client_timeout_s: 3 } });
+  t.teardown(() => srv.stop());
+  const reader = await openWs(`ws://127.0.0.1:${srv.port}/ws/video_feed?quality=80`);
+  const stalled = await openWs(`ws://127.0.0.1:${srv.port}/ws/video_feed?quality=40`);
+  await Promise.all([reader.waitFrames(2), stalled.waitFrames(2)]);
+  stalled.ws.pause();
+  // Keeps talking while not reading: a WebSocket idle timeout never fires on it.
+  const pinger = setInterval(() => stalled.send({ type: 'ping' }), 200);
+  t.teardown(() => clearInterval(pinger));
+  let stats = await getJson(`${srv.base}/stats`);
+  t.same(stats.encode.qualities, [40, 80], 'both tiers encode while both watch');
+  const t0 = Date.now();
+  while (Date.now() - t0 < 15000) {
+    stats = await getJson(`${srv.base}/stats`);
+    if (stats.ws_connections === 1) break;
+    await sleep(250);
+  }
+  const waited = (Date.now() - t0) / 1000;
+  t.equal(stats.ws_connections, 1, `the stalled viewer was disconnected after ${waited.toFixed(1)} s`);
+  t.equal(stats.stalled_clients_closed, 1);
+  t.ok(stats.encode.qualities.every((q: number) => q >= 70), `its tier is no longer encoded (${stats.encode.qualities})`);
+  const n = reader.frames.length;
+  await reader.waitFrames(n + 10);
+  t.pass('the reading viewer streams on');
+  clearInterval(pinger);
+  reader.ws.close();
+});

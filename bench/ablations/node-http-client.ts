@@ -49,6 +49,11 @@ export class NodeHttpMjpegClient extends StreamClient {
     return buf.length;
   }
 
+  abort(): void {
+    if (this.closed) return;
+    this.#res.destroy(); // emits 'close', which ends the client
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

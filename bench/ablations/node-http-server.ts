@@ -21,7 +21,7 @@ const ci = argv.indexOf('--config');
 const config = loadConfig(ci >= 0 ? argv[ci + 1] : undefined);
 const s = config.streaming;
 const pipeline = new FramePipeline(pipelineOptions(config));
-const fanout = new Fanout(pipeline);
+const fanout = new Fanout(pipeline, s.stalled_client_timeout_s);
 const stats = new StreamStats(pipeline, fanout);
 const policy: QualityPolicy = qualityPolicy(s);
 const startedAt = Date.now();

@@ -30,6 +30,7 @@ export interface StreamingConfig {
   min_fps: number;
   max_fps: number;
   max_http_clients: number;
+  stalled_client_timeout_s: number;
   max_ws_clients: number;
 }
 

@@ -24,8 +24,14 @@ export class Fanout {
   #ticker: NodeJS.Timeout;
   #lastTick = performance.now();
 
-  constructor(pipeline: FramePipeline) {
+  /** Seconds a client may take no frame before it is disconnected. */
+  readonly #stalledTimeoutS: number;
+  /** Clients disconnected for taking no frame for stalledTimeoutS. */
+  stalledClosed = 0;
+
+  constructor(pipeline: FramePipeline, stalledTimeoutS = Infinity) {
     this.#pipeline = pipeline;
+    this.#stalledTimeoutS = stalledTimeoutS;
     pipeline.onFrame((f) => this.#onFrame(f));
     this.#ticker = setInterval(() => this.#tick(), 1000);
     this.#ticker.unref();
@@ -137,7 +143,23 @@ export class Fanout {
     const now = performance.now();
     const seconds = (now - this.#lastTick) / 1000;
     this.#lastTick = now;
-    for (const c of this.#all) c.tick(seconds);
+    for (const c of this.#all) {
+      c.tick(seconds);
+      if (c.stalledSeconds >= this.#stalledTimeoutS) this.#failed.push(c);
+    }
+    // A viewer whose socket stayed full that long is not watching: it would
+    // keep its quality tier encoding and its buffers held until the socket's
+    // own timeout (minutes for a WebSocket that still sends pings).
+    for (const c of this.#failed) {
+      this.stalledClosed++;
+      this.remove(c);
+      try {
+        c.abort();
+      } catch {
+        // already gone
+      }
+    }
+    this.#failed.length = 0;
   }
 
   /** Ends every stream (shutdown). */

@@ -61,6 +61,11 @@ export class MjpegClient extends StreamClient {
     this.#onEnd(this);
   }
 
+  abort(): void {
+    if (this.closed) return;
+    this.#res.close(); // runs onAborted, which ends the client
+  }
+
   close(): void {
     if (this.closed) return;
     this.closed = true;

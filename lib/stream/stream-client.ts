@@ -26,6 +26,9 @@ export abstract class StreamClient {
   /** Counters at the last rate tick, for fps and bytes/s. */
   #tickSent = 0;
   #tickBytes = 0;
+  #tickDrops = 0;
+  /** Seconds in a row with frames offered and none taken (the socket stayed full). */
+  stalledSeconds = 0;
   measuredFps = 0;
   bytesPerSec = 0;
   closed = false;
@@ -83,9 +86,15 @@ export abstract class StreamClient {
   tick(seconds: number): void {
     this.measuredFps = (this.sent - this.#tickSent) / seconds;
     this.bytesPerSec = (this.bytes - this.#tickBytes) / seconds;
+    if (this.sent !== this.#tickSent) this.stalledSeconds = 0;
+    else if (this.drops !== this.#tickDrops) this.stalledSeconds += seconds;
     this.#tickSent = this.sent;
     this.#tickBytes = this.bytes;
+    this.#tickDrops = this.drops;
   }
 
   abstract close(code?: number, reason?: string): void;
+
+  /** Drops the connection at once, without a goodbye the client would not read anyway. */
+  abstract abort(): void;
 }

@@ -63,6 +63,7 @@ export class StreamStats {
       frames_sent: f.framesSent,
       frames_dropped: f.framesDropped,
       send_errors: f.sendErrors,
+      stalled_clients_closed: f.stalledClosed,
       last_send_error: f.lastSendError,
       total_bandwidth: f.bytesSent,
       active_connections: http + ws,

@@ -78,6 +78,12 @@ export class WsClient extends StreamClient {
     this.#ws.send(JSON.stringify(msg), false);
   }
 
+  abort(): void {
+    if (this.closed) return;
+    this.closed = true;
+    this.#ws.close(); // immediate; the route's close handler removes the client
+  }
+
   close(code = 1001, reason = 'Server shutting down'): void {
     if (this.closed) return;
     this.closed = true;

@@ -32,6 +32,9 @@ class RecordingClient extends StreamClient {
     this.closed = true;
     this.closedWith = code;
   }
+  abort(): void {
+    this.close(1006);
+  }
 }
 
 t.test('a client whose send throws is dropped and counted; the rest keep streaming', async (t) => {
