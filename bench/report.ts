@@ -197,11 +197,12 @@ export function markdown(run: BenchRun, chartPath: string | null): string {
   const repeated = run.scenarios.filter((r) => r.rounds);
   if (repeated.length) {
     L.push(`Repeated scenarios: each ran ${repeated[0].rounds!.count} rounds, all configurations back to back within a round; the rows above show the median round (by CPU µs per delivered frame; by encoded fps for throughput). Every round:`, '');
-    L.push('| scenario | CPU µs/frame per round | event-loop µs/frame per round | encoded fps per round | median round |', '|---|---|---|---|---:|');
+    L.push('| scenario | CPU µs per delivered frame (per encode for throughput) | event-loop µs/frame | encoded fps | median round |', '|---|---|---|---|---:|');
     for (const r of repeated) {
       const x = r.rounds!;
-      const list = (v: number[], d = 1) => v.map((n) => f(n, d)).join(' / ');
-      L.push(`| ${r.id} | ${list(x.cpu_us_per_frame)} | ${list(x.main_thread_us_per_frame)} | ${list(x.encoded_fps)} | ${x.picked + 1} |`);
+      const list = (v: number[] | undefined, d = 1) => (v ? v.map((n) => f(n, d)).join(' / ') : '–');
+      const tp = r.group === 'throughput';
+      L.push(`| ${r.id} | ${tp ? list(x.cpu_us_per_encode, 0) : list(x.cpu_us_per_frame)} | ${tp ? '–' : list(x.main_thread_us_per_frame)} | ${list(x.encoded_fps)} | ${x.picked + 1} |`);
     }
     L.push('');
   }

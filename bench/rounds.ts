@@ -12,6 +12,8 @@ export interface RoundsSummary {
   count: number;
   cpu_us_per_frame: number[];
   main_thread_us_per_frame: number[];
+  /** Throughput scenarios: server CPU per encode. */
+  cpu_us_per_encode: number[];
   encoded_fps: number[];
   /** Which round (0-based) the result's other fields come from. */
   picked: number;
@@ -48,6 +50,7 @@ export function mergeRounds(results: ScenarioResult[]): ScenarioResult[] {
         count: list.length,
         cpu_us_per_frame: list.map((r) => r.cpu_us_per_frame),
         main_thread_us_per_frame: list.map((r) => r.main_thread_us_per_frame),
+        cpu_us_per_encode: list.map((r) => r.cpu_us_per_encode),
         encoded_fps: list.map((r) => r.encoded_fps),
         picked,
       },
