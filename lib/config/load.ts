@@ -4,8 +4,7 @@ import { defaultConfigPath } from './paths.js';
 import { deepMerge, isPlainObject } from './merge.js';
 import { configValidator, describeErrors } from './validate.js';
 import type { SkyfeedConfig } from './types.js';
-import { encodedSlotsNeeded, encodeWorkerCount } from '../pipeline/encoded-slots.js';
-import { qualityPolicy, tierCount } from '../stream/quality-tiers.js';
+import { encodedSlotsNeeded } from '../pipeline/encoded-slots.js';
 import { MAX_TIMESTAMPS } from '../http/rate-limit.js';
 
 export class ConfigError extends Error {
@@ -47,9 +46,9 @@ function crossChecks(c: SkyfeedConfig): string[] {
     out.push(`rate_limit.max_requests: value ${rl.max_requests} × rate_limit.max_clients ${rl.max_clients} must be <= ${MAX_TIMESTAMPS} (the limiter's memory bound, ${MAX_TIMESTAMPS * 8 / 2 ** 20} MiB of timestamps)`);
   }
   const slots = c.pipeline.encoded_slots;
-  const needed = encodedSlotsNeeded(c);
-  if (slots > 0 && slots < needed) {
-    out.push(`pipeline.encoded_slots: value ${slots} is below the ${needed} this configuration needs (${tierCount(qualityPolicy(s))} quality tiers × (${encodeWorkerCount(c.pipeline.workers, c.pipeline.encoder)} encode workers + 1)); 0 sizes it automatically`);
+  const need = encodedSlotsNeeded(c);
+  if (slots > 0 && slots < need.slots) {
+    out.push(`pipeline.encoded_slots: value ${slots} is below the ${need.slots} this configuration needs (${need.tiers} quality tiers × (${need.workers} encode workers + 1)); 0 sizes it automatically`);
   }
   if (c.source.type === 'v4l2' && c.source.pixel_format === 'rgb24') out.push('source.pixel_format: value "rgb24" is for ffmpeg; v4l2 takes mjpeg or yuyv');
   return out;

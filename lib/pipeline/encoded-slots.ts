@@ -21,12 +21,14 @@ export function encodedSlotsFor(tiers: number, workers: number): number {
   return tiers * (workers + 1);
 }
 
-export function encodedSlotsNeeded(config: SkyfeedConfig): number {
+/** What a configuration needs, with the two factors for messages. */
+export function encodedSlotsNeeded(config: SkyfeedConfig): { slots: number; tiers: number; workers: number } {
   const workers = encodeWorkerCount(config.pipeline.workers, config.pipeline.encoder);
-  return encodedSlotsFor(tierCount(qualityPolicy(config.streaming)), workers);
+  const tiers = tierCount(qualityPolicy(config.streaming));
+  return { slots: encodedSlotsFor(tiers, workers), tiers, workers };
 }
 
 /** The configured slot count, or what the configuration needs when it says 0 (automatic). */
 export function encodedSlots(config: SkyfeedConfig): number {
-  return config.pipeline.encoded_slots || encodedSlotsNeeded(config);
+  return config.pipeline.encoded_slots || encodedSlotsNeeded(config).slots;
 }

@@ -12,7 +12,7 @@ export class Fanout {
   readonly #all = new Set<StreamClient>();
   /** Clients whose tier changed during an offer loop; reused, never reallocated. */
   readonly #moves: StreamClient[] = [];
-  /** Clients whose send threw during an offer loop; reused, never reallocated. */
+  /** Clients to disconnect after a loop over clients (a send threw, or it stalled); reused, never reallocated. */
   readonly #failed: StreamClient[] = [];
   readonly #counts: Record<ClientKind, number> = { mjpeg: 0, ws: 0 };
   framesSent = 0;
@@ -117,17 +117,7 @@ export class Fanout {
         }
       }
     }
-    if (this.#failed.length) {
-      for (const c of this.#failed) {
-        this.remove(c);
-        try {
-          c.close(1011, 'Stream error');
-        } catch {
-          // already gone
-        }
-      }
-      this.#failed.length = 0;
-    }
+    if (this.#failed.length) this.#disconnectFailed((c) => c.close(1011, 'Stream error'));
     if (this.#moves.length) {
       for (const c of this.#moves) {
         if (this.#all.has(c)) {
@@ -150,13 +140,18 @@ export class Fanout {
     // A viewer whose socket stayed full that long is not watching: it would
     // keep its quality tier encoding and its buffers held until the socket's
     // own timeout (minutes for a WebSocket that still sends pings).
+    this.stalledClosed += this.#failed.length;
+    this.#disconnectFailed((c) => c.abort());
+  }
+
+  /** Removes the clients collected in #failed and ends each with `end`. */
+  #disconnectFailed(end: (c: StreamClient) => void): void {
     for (const c of this.#failed) {
-      this.stalledClosed++;
       this.remove(c);
       try {
-        c.abort();
+        end(c);
       } catch {
-        // already gone
+        // the connection is already gone
       }
     }
     this.#failed.length = 0;
