@@ -130,7 +130,9 @@ t.test('a WS client that stops reading (and keeps sending) does not slow a readi
   t.ok(rss1 - rss0 < 30 * 1024 * 1024, `server RSS grew ${((rss1 - rss0) / 1048576).toFixed(1)} MB while a client stalled`);
   const stats = await getJson(`${srv.base}/stats`);
   t.equal(stats.ws_connections, 2, 'the stalled client is still connected (under the message rate)');
+  t.ok(stats.websocket_clients.every((c: any) => Number.isInteger(c.replies_skipped)), 'replies skipped are reported per WebSocket');
   const rows = stats.clients.sort((a: any, b: any) => a.frames_sent - b.frames_sent);
+  t.ok(rows[0].stalled_s >= 0 && rows[1].stalled_s === 0, `stall time per client (${rows[0].stalled_s} s, ${rows[1].stalled_s} s)`);
   t.ok(rows[0].drops > 20, `stalled client's frames were dropped (${rows[0].drops})`);
   t.equal(rows[1].drops, 0, 'reading client dropped none');
   slow.ws.resume();

@@ -3,6 +3,7 @@
 
 import type { FramePipeline } from '../pipeline/frame-pipeline.js';
 import type { Fanout } from './fanout.js';
+import { WsClient } from './ws-client.js';
 
 export class StreamStats {
   readonly #pipeline: FramePipeline;
@@ -48,13 +49,14 @@ export class StreamStats {
       clients.push({
         id: cl.id, kind: cl.kind, remote: cl.remote, fps: round(cl.measuredFps, 1), requested_fps: cl.fps,
         quality: cl.quality.tier, requested_quality: cl.quality.requested, drops: cl.drops,
-        frames_sent: cl.sent, bytes_per_sec: Math.round(cl.bytesPerSec),
+        stalled_s: cl.stalledSeconds, frames_sent: cl.sent, bytes_per_sec: Math.round(cl.bytesPerSec),
         connected_duration: round((now - cl.connectedAt) / 1000, 1),
       });
-      if (cl.kind === 'ws') {
+      if (cl instanceof WsClient) {
         wsClients.push({
           id: cl.id, connected_duration: round((now - cl.connectedAt) / 1000, 1), quality: cl.quality.tier,
           frame_drops: cl.drops, bandwidth_kbps: round((cl.bytesPerSec * 8) / 1000, 1),
+          replies_skipped: cl.repliesSkipped,
         });
       }
     }

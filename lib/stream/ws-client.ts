@@ -25,7 +25,7 @@ export class WsClient extends StreamClient {
   /** Message rate window: start (ms) and messages seen in it. */
   #msgWindowAt = 0;
   #msgCount = 0;
-  /** Replies not sent because the client was not reading (shown in /stats as drops would be). */
+  /** Replies not sent because the client was not reading (/stats websocket_clients[].replies_skipped). */
   repliesSkipped = 0;
   // Bound once at open; see MjpegClient for why.
   readonly #write = (): void => {
