@@ -1,7 +1,7 @@
 // Turns scenario results into the derived figures (targets, ablation
 // ratios, pool scaling), a terminal table and a markdown summary.
 
-import type { ScenarioResult } from './run-scenario.js';
+import { median, type ScenarioResult } from './run-scenario.js';
 import { CONFIGS } from './scenarios.js';
 import { describeMachine, type MachineInfo } from './machine.js';
 import { roundsSpread, type RoundsSummary } from './rounds.js';
@@ -51,12 +51,6 @@ export interface TargetRow {
 }
 
 const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : '–');
-
-function median(v: number[]): number {
-  const s = [...v].sort((a, b) => a - b);
-  const m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-}
 
 /**
  * a ÷ b for a figure. When both ran the same rounds, the ratio is taken

@@ -111,7 +111,7 @@ function slope(pts: number[][]): number {
   return den ? num / den : NaN;
 }
 
-function median(a: number[]): number {
+export function median(a: number[]): number {
   if (!a.length) return NaN;
   const b = [...a].sort((x, y) => x - y);
   const m = b.length >> 1;
