@@ -44,7 +44,7 @@ export async function startServerProcess(
   const port = await new Promise<number>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start within 20 s:\n${out}`)), 20000);
     const onData = () => {
-      const m = /skyfeed listening on http:\/\/[^\s:]+:(\d+)/.exec(out);
+      const m = /skyfeed listening on https?:\/\/[^\s:]+:(\d+)/.exec(out);
       if (!m) return;
       clearTimeout(timer);
       proc.stdout!.off('data', onData);

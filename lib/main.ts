@@ -1,31 +1,77 @@
 #!/usr/bin/env node
-// skyfeed command line: `node dist/lib/main.js [--config user.yaml] [--port N]`.
+// skyfeed command line:
+//   node dist/lib/main.js [--config user.yaml] [--port N]
+//   node dist/lib/main.js token list|add NAME ROLE|revoke NAME [--config user.yaml]
 
 import { loadConfig, ConfigError } from './config/load.js';
-import { createServer } from './server.js';
+import { createServer, ListenError, tokensFileFor } from './server.js';
 import { NativeUwsMissing } from './http/uws.js';
 import { existsSync } from 'node:fs';
 import { defaultUserConfigPath } from './config/paths.js';
+import { TokenError, TokenStore } from './http/auth/token-store.js';
+import { isRole, ROLES } from './http/auth/roles.js';
 
 /** SIGINT/SIGTERM must end the process within this, whatever hangs. */
 const SHUTDOWN_DEADLINE_MS = 1800;
 
-function parseArgs(argv: string[]): { config?: string; port?: number } {
-  const out: { config?: string; port?: number } = {};
+const USAGE = `usage: skyfeed [--config user.yaml] [--port N]
+       skyfeed token list|add NAME ROLE|revoke NAME [--config user.yaml]
+  defaults: config/default.yaml, then config/user.yaml if present (the config API saves there without --config);
+  synthetic camera when no camera is configured. Roles: ${ROLES.join(', ')}.`;
+
+class UsageError extends Error {}
+
+interface Args {
+  config?: string;
+  port?: number;
+  /** `token ...` subcommand words. */
+  token?: string[];
+}
+
+function parseArgs(argv: string[]): Args {
+  const out: Args = {};
+  const value = (flag: string, v: string | undefined) => {
+    if (v === undefined || v === '' || v.startsWith('-')) throw new UsageError(`${flag} needs a value`);
+    return v;
+  };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
-    if (a === '--config' || a === '-c') out.config = argv[++i];
-    else if (a.startsWith('--config=')) out.config = a.slice(9);
-    else if (a === '--port') out.port = Number(argv[++i]);
-    else if (a === '--help' || a === '-h') {
-      console.log('usage: skyfeed [--config user.yaml] [--port N]\n  defaults: config/default.yaml, then config/user.yaml if present (the config API saves there without --config); synthetic camera when no camera is configured');
+    if (a === '--config' || a === '-c') out.config = value(a, argv[++i]);
+    else if (a.startsWith('--config=')) out.config = value('--config', a.slice(9));
+    else if (a === '--port') {
+      const p = Number(value(a, argv[++i]));
+      if (!Number.isInteger(p) || p < 0 || p > 65535) throw new UsageError('--port needs an integer 0..65535');
+      out.port = p;
+    } else if (a === '--help' || a === '-h') {
+      console.log(USAGE);
       process.exit(0);
-    } else {
-      console.error(`skyfeed: unknown argument ${a} (try --help)`);
-      process.exit(2);
-    }
+    } else if (a === 'token' && !out.token) out.token = [];
+    else if (out.token) out.token.push(a);
+    else throw new UsageError(`unknown argument ${a} (try --help)`);
   }
   return out;
+}
+
+/** `skyfeed token ...`: manage the tokens file of the config in use, without a running server. */
+async function tokenCommand(words: string[], configFile: string, userFile: string | undefined): Promise<void> {
+  const config = loadConfig(userFile);
+  const store = new TokenStore(tokensFileFor(config, configFile), '');
+  const [verb, name, role] = words;
+  if (verb === 'list') {
+    for (const t of store.list()) console.log(`${t.name}\t${t.role}\t${new Date(t.created * 1000).toISOString()}`);
+    return;
+  }
+  if (verb === 'add' && name && isRole(role)) {
+    const token = await store.create(name, role);
+    console.log(`${token}\n(token "${name}", role ${role}: shown this once; only its hash is kept in ${store.file})`);
+    return;
+  }
+  if (verb === 'revoke' && name) {
+    if (!(await store.revoke(name))) throw new TokenError(`no token named ${name} in ${store.file}`);
+    console.log(`revoked ${name} (a running server reads the file at start: restart it, or revoke through DELETE /api/auth/tokens/${name})`);
+    return;
+  }
+  throw new UsageError(USAGE);
 }
 
 async function main(): Promise<void> {
@@ -34,12 +80,13 @@ async function main(): Promise<void> {
   // is loaded when it exists: a change made over the API survives a restart.
   const configFile = args.config ?? defaultUserConfigPath;
   const userFile = args.config ?? (existsSync(defaultUserConfigPath) ? defaultUserConfigPath : undefined);
+  if (args.token) return tokenCommand(args.token, configFile, userFile);
   const config = loadConfig(userFile, args.port !== undefined ? { http: { port: args.port } } : undefined);
   const server = createServer(config, { configFile });
   const port = await server.start();
   const s = config.streaming;
   console.log(
-    `skyfeed listening on http://${config.http.host}:${port} ` +
+    `skyfeed listening on ${server.context.secure ? 'https' : 'http'}://${config.http.host}:${port} ` +
       `(source ${config.source.type}, ${s.width}x${s.height}@${s.fps}, q${s.quality}, ${server.context.pipeline.workers} encode workers)`,
   );
   const stop = (signal: string) => {
@@ -61,7 +108,11 @@ async function main(): Promise<void> {
 }
 
 main().catch((err) => {
-  if (err instanceof ConfigError || err instanceof NativeUwsMissing) {
+  if (err instanceof UsageError) {
+    console.error(`skyfeed: ${err.message}`);
+    process.exit(2);
+  }
+  if (err instanceof ConfigError || err instanceof NativeUwsMissing || err instanceof ListenError || err instanceof TokenError) {
     console.error(`skyfeed: ${err.message}`);
     process.exit(1);
   }

@@ -41,7 +41,7 @@ t.test('a save killed between the temp write and the rename leaves the old file 
 
   t.equal(readFileSync(file, 'utf8'), before, 'the old file is byte-for-byte intact');
   t.equal(loadConfig(file).streaming.fps, 25, 'and loads');
-  t.ok(readdirSync(path.join(path.dirname(file), 'backups')).some((n) => n.startsWith('config_')), 'the backup was taken first');
+  t.ok(readdirSync(path.join(path.dirname(file), 'backups', 'user')).some((n) => n.startsWith('config_')), 'the backup was taken first');
 
   // Next start: the server runs on the old file and clears the stale temp.
   const srv = await startServerWithFile(file);

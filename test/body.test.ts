@@ -2,7 +2,7 @@ import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { parseJsonSafely, isJsonContentType } from '../lib/http/body.js';
 import { startServer } from './helpers/spawn-server.js';
-import { call } from './helpers/http.js';
+import { adminAuth, call } from './helpers/http.js';
 
 t.test('parser refuses prototype keys at any depth', async (t) => {
   for (const text of ['{"__proto__":{"x":1}}', '{"value":{"a":{"constructor":{"prototype":{}}}}}', '[{"prototype":1}]']) {
@@ -30,14 +30,16 @@ t.test('server: 413, 400, 415, 422 and forbidden keys; nothing is written', asyn
   // Chunked upload: no Content-Length, the limit is enforced while streaming.
   const chunk = new TextEncoder().encode('x'.repeat(400));
   const stream = new ReadableStream({ start(c) { c.enqueue(new TextEncoder().encode('{"value":"')); for (let i = 0; i < 10; i++) c.enqueue(chunk); c.enqueue(new TextEncoder().encode('"}')); c.close(); } });
-  const chunked = await fetch(srv.base + put, { method: 'PUT', headers: { 'content-type': 'application/json' }, body: stream, duplex: 'half' } as RequestInit);
+  const chunked = await fetch(srv.base + put, { method: 'PUT', headers: { 'content-type': 'application/json', ...adminAuth() }, body: stream, duplex: 'half' } as RequestInit);
   t.equal(chunked.status, 413, 'streamed body over the limit');
   t.match(await chunked.json(), { detail: /exceeds/ });
 
   t.match(await call(srv.base, 'PUT', put, '{"value": 80'), { status: 400, body: { detail: /malformed JSON/ } });
+  t.match(await call(srv.base, 'PUT', put, '{"value":1e999}'), { status: 422, body: { detail: /out of range \(it overflows a 64-bit float\)/ } },
+    'a number that overflows is refused, not saved as null');
   t.match(await call(srv.base, 'PUT', put, ''), { status: 400 }, 'empty body where one is required');
   t.match(await call(srv.base, 'PUT', put, '{"value":80}', { 'content-type': 'text/plain' }), { status: 415 });
-  const noType = await fetch(srv.base + put, { method: 'PUT', body: new Uint8Array(Buffer.from('{"value":80}')) });
+  const noType = await fetch(srv.base + put, { method: 'PUT', headers: adminAuth(), body: new Uint8Array(Buffer.from('{"value":80}')) });
   t.equal(noType.status, 415, 'no Content-Type');
 
   for (const key of ['__proto__', 'constructor', 'prototype']) {

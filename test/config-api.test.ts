@@ -37,8 +37,10 @@ t.test('reads: current, section, schema, default, diff, history', async (t) => {
   t.equal(schema.schema.properties.streaming.properties.fps.reload_tier, 'immediate', 'the JSON Schema carries reload tiers');
   t.same(schema.parameters.streaming.fps, {
     type: 'integer', default: 30, description: schema.schema.properties.streaming.properties.fps.description,
-    min: 0, max: 240, step: null, unit: 'frames/s', options: null, reload_tier: 'immediate',
+    min: 0, max: 240, step: null, unit: 'frames/s', options: null, reload_tier: 'immediate', file_only: false, secret: false,
   });
+  t.match(schema.parameters.http.host, { file_only: true }, 'file-only keys are marked for editors');
+  t.match(schema.parameters.source.input_options, { file_only: true });
   t.match(schema.parameters.streaming.width, { reload_tier: 'system_restart', unit: 'px', step: 2 });
   t.match(schema.parameters.pipeline.encoder, { type: 'enum', options: ['pool', 'main_thread'] });
   t.match(schema.parameters.rate_limit.window_s, { reload_tier: 'immediate', unit: 's' });
@@ -55,10 +57,10 @@ t.test('PUT: validated, backed up, saved with comments, audited, survives a rest
   let srv = await startServerWithFile(file);
   const b = () => srv.base;
 
-  const r = await call(b(), 'PUT', '/api/config/http/max_body_bytes', { value: 4096 });
+  const r = await call(b(), 'PUT', '/api/config/streaming/width', { value: 320 });
   t.equal(r.status, 200);
   t.match(r.body, {
-    success: true, section: 'http', parameter: 'max_body_bytes', value: 4096, old_value: 65536,
+    success: true, section: 'streaming', parameter: 'width', value: 320, old_value: 640,
     validation: { valid: true, errors: [], warnings: [] }, saved: true, applied: false,
     reload_tier: 'system_restart', reboot_required: true, backup_id: /^config_\d{8}_\d{6}_\d{3}$/,
   });
@@ -70,7 +72,7 @@ t.test('PUT: validated, backed up, saved with comments, audited, survives a rest
   const text = readFileSync(file, 'utf8');
   t.match(text, /# Vehicle 7 camera settings/, 'header comment kept');
   t.match(text, /# lower quality: the radio link is narrow\n\s+quality: 60 # tuned in the field/, 'comments around the key kept');
-  t.match(text, /max_body_bytes: 4096/);
+  t.match(text, /width: 320/);
 
   const hist = (await call(b(), 'GET', '/api/config/history')).body;
   t.equal(hist.count, 2);
@@ -87,11 +89,11 @@ t.test('PUT: validated, backed up, saved with comments, audited, survives a rest
   srv = await startServerWithFile(file);
   t.teardown(() => srv.stop());
   const cur = (await call(b(), 'GET', '/api/config/current')).body.config;
-  t.equal(cur.http.max_body_bytes, 4096, 'system_restart value in force after the restart');
+  t.equal(cur.streaming.width, 320);
   t.equal(cur.streaming.quality, 60);
-  t.equal((await call(b(), 'GET', '/status')).body.streaming.quality, 60);
-  const big = await call(b(), 'POST', '/commands/start_tracking', JSON.stringify({ x: 1, y: 1, width: 5, height: 5, pad: 'x'.repeat(5000) }));
-  t.equal(big.status, 413, 'the new body limit is live after the restart');
+  const status = (await call(b(), 'GET', '/status')).body.streaming;
+  t.equal(status.quality, 60);
+  t.equal(status.width, 320, 'the system_restart value is in force after the restart');
 
   // Restore the first backup: the original file comes back byte for byte.
   const rest = await call(b(), 'POST', `/api/config/restore/${firstBackup.id}`);
@@ -119,7 +121,9 @@ t.test('PUT errors: 404, 422 listing each violation, cross-checks; nothing writt
   t.equal((await call(b, 'PUT', '/api/config/streaming/fps', { value: 'fast' })).status, 422, 'wrong type');
   t.equal((await call(b, 'PUT', '/api/config/streaming/quality', { value: 99 })).status, 422, 'outside min_quality..max_quality');
   t.equal((await call(b, 'PUT', '/api/config/streaming/fps', { val: 10 })).status, 422, 'body without value');
-  t.equal((await call(b, 'PUT', '/api/config/http/cors', { value: { origins: ['*'], allow_credentials: true, max_age_s: 1 } })).status, 422, 'wildcard with credentials');
+  t.equal((await call(b, 'PUT', '/api/config/streaming/min_quality', { value: 99 })).status, 422, 'cross-check: min_quality above max_quality');
+  const wild = await call(b, 'PUT', '/api/config/http/cors', { value: { origins: ['*'], allow_credentials: true, max_age_s: 1 } });
+  t.equal(wild.status, 403, 'http.* is file-only, whatever the value');
   t.equal(readFileSync(srv.configFile, 'utf8'), before, 'nothing written');
   t.same((await call(b, 'GET', '/api/config/history')).body.backups, []);
 });
@@ -145,7 +149,7 @@ t.test('concurrent PUTs never interleave and none is lost', async (t) => {
   const params: [string, string, unknown][] = [
     ['streaming', 'adapt_down_ms', 1234], ['streaming', 'adapt_up_ms', 4321], ['streaming', 'max_http_clients', 77],
     ['streaming', 'max_ws_clients', 88], ['streaming', 'cache_ttl_ms', 55], ['pipeline', 'ring_slots', 9],
-    ['pipeline', 'encoded_slots', 400], ['http', 'max_body_bytes', 30000], ['streaming', 'min_fps', 2], ['streaming', 'quality_step', 7],
+    ['pipeline', 'encoded_slots', 400], ['streaming', 'stalled_client_timeout_s', 20], ['streaming', 'min_fps', 2], ['streaming', 'quality_step', 7],
   ];
   const replies = await Promise.all(params.map(([s, p, v]) => call(b, 'PUT', `/api/config/${s}/${p}`, { value: v })));
   t.same(replies.map((r) => r.status), params.map(() => 200));

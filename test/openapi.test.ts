@@ -13,6 +13,8 @@ const expected: [string, string][] = [
   ['get', '/api/video/health'], ['post', '/api/video/reconnect'],
   ['get', '/api/tracker/schema'], ['post', '/api/tracker/switch'], ['get', '/api/follower/profiles'], ['post', '/api/follower/switch-profile'],
   ['get', '/'], ['get', '/video_feed'], ['get', '/snapshot'], ['get', '/ws/video_feed'], ['get', '/openapi.json'], ['get', '/docs'],
+  ['post', '/api/auth/login'], ['post', '/api/auth/logout'], ['get', '/api/auth/whoami'],
+  ['get', '/api/auth/tokens'], ['post', '/api/auth/tokens'], ['delete', '/api/auth/tokens/{name}'],
 ];
 
 t.test('/openapi.json documents every endpoint with the validating schemas; /docs renders it', async (t) => {
@@ -23,6 +25,9 @@ t.test('/openapi.json documents every endpoint with the validating schemas; /doc
   for (const [m, p] of expected) t.ok(doc.paths[p]?.[m], `${m.toUpperCase()} ${p}`);
   const documented = Object.entries(doc.paths as Record<string, object>).flatMap(([p, ops]) => Object.keys(ops).map((m) => `${m} ${p}`));
   t.same(documented.sort(), expected.map(([m, p]) => `${m} ${p}`).sort(), 'nothing undocumented, nothing invented');
+  for (const [m, p] of expected) t.match(doc.paths[p][m]['x-skyfeed-role'], /^(public|viewer|operator|admin)$/, `${m} ${p} states its role`);
+  t.equal(doc.paths['/commands/start_tracking'].post['x-skyfeed-role'], 'operator');
+  t.ok(doc.paths['/commands/start_tracking'].post.responses['401'], '401 documented where a token is needed');
   for (const [name, schema] of Object.entries(schemas)) t.same(doc.components.schemas[name], schema, `${name} is the validating schema`);
   const put = doc.paths['/api/config/{section}/{param}'].put;
   t.equal(put.requestBody.content['application/json'].schema.$ref, '#/components/schemas/ConfigValue');

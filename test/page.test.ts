@@ -3,7 +3,7 @@
 import t from 'tap';
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { startServer } from './helpers/spawn-server.js';
+import { startServer, TEST_ADMIN_TOKEN } from './helpers/spawn-server.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -34,4 +34,31 @@ t.test('the page shows the live stream and a stats line', async (t) => {
   const stats = await (await fetch(`${srv.base}/stats`)).json() as { http_connections: number; frames_sent: number };
   t.equal(stats.http_connections, 1, 'the browser holds one MJPEG stream');
   t.ok(stats.frames_sent > 5, `the browser received ${stats.frames_sent} frames`);
+});
+
+t.test('with viewer_access token the page asks for a token, logs in and plays', async (t) => {
+  if (!existsSync(CHROMIUM)) {
+    t.fail(`${CHROMIUM} is missing: apt-get install chromium`);
+    return;
+  }
+  const srv = await startServer({ auth: { viewer_access: 'token' } });
+  t.teardown(() => srv.stop());
+  const browser = await chromium.launch({
+    executablePath: CHROMIUM,
+    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
+  });
+  t.teardown(() => browser.close());
+  const page = await browser.newPage();
+  await page.goto(`${srv.base}/`);
+  await page.waitForSelector('#login.shown', { timeout: 10000 });
+  t.equal(await page.textContent('#stats'), 'log in to watch');
+  await page.fill('#token', 'sf_wrong_token_value');
+  await page.click('#login button');
+  await page.waitForFunction(`document.getElementById('stats').textContent === 'wrong token'`, undefined, { timeout: 5000 });
+  await page.fill('#token', TEST_ADMIN_TOKEN);
+  await page.click('#login button');
+  await page.waitForFunction(
+    `(() => { const img = document.getElementById('video'); return img.naturalWidth === 640 && img.naturalHeight === 480; })()`,
+    undefined, { timeout: 10000 });
+  t.pass('the stream plays with the session cookie');
 });

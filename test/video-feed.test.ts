@@ -128,3 +128,22 @@ t.test('over the HTTP stream limit: 503', async (t) => {
   t.match(await r.json(), { detail: /Max HTTP stream clients/ });
   a.close();
 });
+
+t.test('an MJPEG viewer that stops reading is cut and counted in stalled_clients_closed', async (t) => {
+  // Our own timeout set beyond uWS's 10 s send timeout, so uWS cuts the
+  // connection first: that path must count too.
+  const srv = await startServer({ streaming: { width: 640, height: 480, fps: 30, stalled_client_timeout_s: 60 } });
+  t.teardown(() => srv.stop());
+  const slow = await openMjpeg(`${srv.base}/video_feed`);
+  await slow.waitParts(2);
+  slow.pause();
+  const deadline = Date.now() + 25000;
+  let stats = await getJson(`${srv.base}/stats`);
+  while (stats.stalled_clients_closed === 0 && Date.now() < deadline) {
+    await sleep(500);
+    stats = await getJson(`${srv.base}/stats`);
+  }
+  t.equal(stats.stalled_clients_closed, 1, 'counted');
+  t.equal(stats.http_connections, 0, 'and gone');
+  slow.close();
+});

@@ -5,7 +5,7 @@ import sharp from 'sharp';
 import { startServer } from './helpers/spawn-server.js';
 import { openWs } from './helpers/ws-client.js';
 import { getJson, rssOf, sleep } from './helpers/mjpeg-client.js';
-import { MAX_MESSAGES_PER_S } from '../lib/http/routes/ws-video-feed.js';
+import { MAX_MESSAGES_PER_S, MAX_MESSAGE_BYTES } from '../lib/http/routes/ws-video-feed.js';
 
 t.test('frames arrive as meta + binary JPEG; quality, fps, ping, malformed input', async (t) => {
   const srv = await startServer({ streaming: { width: 320, height: 240 } });
@@ -167,4 +167,38 @@ t.test('a viewer that takes no frame for stalled_client_timeout_s is disconnecte
   t.pass('the reading viewer streams on');
   clearInterval(pinger);
   reader.ws.close();
+});
+
+t.test('a message over the size limit closes with 1009, not an abnormal 1006', async (t) => {
+  const srv = await startServer({ streaming: { width: 320, height: 240 } });
+  t.teardown(() => srv.stop());
+  const ws = await openWs(`ws://127.0.0.1:${srv.port}/ws/video_feed`);
+  await ws.waitFrames(1);
+  ws.send({ type: 'ping', pad: 'x'.repeat(MAX_MESSAGE_BYTES) });
+  const c = await ws.closed;
+  t.equal(c.code, 1009);
+  t.match(c.reason, /Message too big: at most 4096 bytes/);
+});
+
+t.test('one address holds at most max_clients_per_address streams (MJPEG and WebSocket together)', async (t) => {
+  const srv = await startServer({ streaming: { width: 320, height: 240, max_clients_per_address: 2 } });
+  t.teardown(() => srv.stop());
+  const a = await openWs(`ws://127.0.0.1:${srv.port}/ws/video_feed`);
+  await a.waitFrames(1);
+  const mjpeg = await fetch(`${srv.base}/video_feed`);
+  t.equal(mjpeg.status, 200);
+  const third = await fetch(`${srv.base}/video_feed`);
+  t.equal(third.status, 503);
+  t.match(((await third.json()) as { detail: string }).detail, /from one address reached \(2\)/);
+  const b = await openWs(`ws://127.0.0.1:${srv.port}/ws/video_feed`);
+  const c = await b.closed;
+  t.equal(c.code, 1008);
+  t.match(c.reason, /Too many streams from one address/);
+  await mjpeg.body?.cancel();
+  a.ws.close();
+  await sleep(200);
+  const again = await openWs(`ws://127.0.0.1:${srv.port}/ws/video_feed`);
+  await again.waitFrames(1);
+  t.pass('slots free up when streams close');
+  again.ws.close();
 });

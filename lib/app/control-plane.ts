@@ -16,7 +16,7 @@ export interface ControlPlaneOptions {
   configFile?: string;
 }
 
-type Core = Omit<ServerContext, 'controller' | 'settings' | 'limiter'>;
+type Core = Omit<ServerContext, 'controller' | 'settings' | 'limiter' | 'auth' | 'routes'>;
 
 /** How long a reconnect waits for the first new frame. */
 const RECONNECT_WAIT_MS = 3000;

@@ -2,7 +2,8 @@
 // the main thread (a memcpy per chunk into the ring slot; ffmpeg does the
 // decoding in its own process) and the session is lost when ffmpeg exits.
 
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
+import { findExecutable, spawnTied } from '../util/spawn-tied.js';
 import type { RawRing } from '../pipeline/raw-ring.js';
 import { PixelFormat } from '../pipeline/raw-ring.js';
 import { SourceUnavailable, type LiveSession, type SessionEvents } from './live-session.js';
@@ -19,6 +20,10 @@ const STDERR_KEEP = 2048;
 const KILL_AFTER_MS = 1000;
 
 const epochMs = () => performance.timeOrigin + performance.now();
+
+function notFound(ffmpegPath: string): SourceUnavailable {
+  return new SourceUnavailable(`ffmpeg not found (${ffmpegPath}): install it (Debian: apt-get install ffmpeg) or set source.ffmpeg_path`);
+}
 
 export class FfmpegSession implements LiveSession {
   readonly #o: FfmpegSessionOptions;
@@ -43,7 +48,11 @@ export class FfmpegSession implements LiveSession {
 
   start(ring: RawRing, events: SessionEvents): Promise<void> {
     const o = this.#o;
-    const proc = spawn(o.ffmpegPath, ffmpegArgs(o), { stdio: ['ignore', 'pipe', 'pipe'] });
+    const exe = findExecutable(o.ffmpegPath);
+    if (!exe) return Promise.reject(notFound(o.ffmpegPath));
+    // Tied to this process: an ffmpeg with an idle input would otherwise
+    // outlive a killed server and keep its port.
+    const proc = spawnTied(exe, ffmpegArgs(o), { stdio: ['ignore', 'pipe', 'pipe'] });
     this.#proc = proc;
     this.#exited = new Promise((r) => proc.once('close', () => r()));
     proc.stderr!.setEncoding('utf8');
@@ -62,10 +71,8 @@ export class FfmpegSession implements LiveSession {
         resolve();
       });
       proc.once('error', (err: NodeJS.ErrnoException) => {
-        if (err.code === 'ENOENT') {
-          reject(new SourceUnavailable(
-            `ffmpeg not found (${o.ffmpegPath}): install it (Debian: apt-get install ffmpeg) or set source.ffmpeg_path`));
-        } else reject(new Error(`cannot start ffmpeg: ${err.message}`));
+        if (err.code === 'ENOENT') reject(notFound(o.ffmpegPath));
+        else reject(new Error(`cannot start ffmpeg: ${err.message}`));
       });
     });
   }

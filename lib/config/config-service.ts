@@ -17,12 +17,18 @@ import { removeStaleTemps, writeFileAtomic, type WriteHooks } from './atomic-wri
 import { BackupStore, type BackupEntry } from './backups.js';
 import { AuditLog, type AuditRecord } from './audit-log.js';
 import { paramNode, reloadTier, type ReloadTier } from './schema-meta.js';
+import { checkApiWrite } from './api-write-policy.js';
+import { redactConfig, redactValue } from './redact.js';
 import type { SkyfeedConfig } from './types.js';
 
 export interface ConfigServiceOptions {
   /** The user's YAML; undefined makes the API read-only (409 on writes). */
   file?: string;
-  /** Where backups and the audit log go; default `<file's dir>/backups`. */
+  /**
+   * Where backups and the audit log go; default `<file's dir>/backups/<file's
+   * name>/`, so two config files in one directory never share (or prune, or
+   * restore) each other's backups.
+   */
   backupDir?: string;
   /** Applies an `immediate` parameter to the running server. */
   applyImmediate?(section: string, param: string, value: unknown): Promise<void> | void;
@@ -58,12 +64,14 @@ export class ConfigService {
   readonly #defaults: Sections;
   /** Defaults + user file, validated; replaced (never mutated) on each write. */
   #effective: SkyfeedConfig;
+  /** #effective as the API shows it (secrets and URL passwords masked); rebuilt with it. */
+  #shown: SkyfeedConfig;
 
   constructor(running: SkyfeedConfig, opts: ConfigServiceOptions = {}) {
     this.#opts = opts;
     this.file = opts.file ? path.resolve(opts.file) : undefined;
     this.#defaults = loadDefaults() as Sections;
-    const dir = opts.backupDir ?? (this.file ? path.join(path.dirname(this.file), 'backups') : null);
+    const dir = opts.backupDir ?? (this.file ? backupDirFor(this.file) : null);
     this.backups = dir ? new BackupStore(dir) : null;
     this.audit = dir ? new AuditLog(path.join(dir, 'audit.jsonl')) : null;
     // What is saved (defaults + user file), not the running values: CLI
@@ -71,15 +79,18 @@ export class ConfigService {
     if (!this.file) this.#effective = structuredClone(running);
     else if (existsSync(this.file)) this.#effective = this.#validate(this.#userObject(readFileSync(this.file, 'utf8')));
     else this.#effective = this.#validate({});
+    this.#shown = redactConfig(this.#effective);
   }
 
-  /** Clears temp files a crashed save left behind. */
+  /** Clears temp files a crashed save left behind; reloads the audit trail. */
   async init(): Promise<void> {
     if (this.file) await removeStaleTemps(this.file);
+    await this.audit?.load();
   }
 
+  /** The saved configuration as the API shows it (secrets masked). */
   current(): SkyfeedConfig {
-    return this.#effective;
+    return this.#shown;
   }
 
   defaults(): Sections {
@@ -87,8 +98,8 @@ export class ConfigService {
   }
 
   section(name: string): Record<string, unknown> {
-    const s = (this.#effective as unknown as Sections)[name];
-    if (!Object.hasOwn(this.#effective, name) || !s) throw new ApiError(404, `Unknown config section ${JSON.stringify(name)}`);
+    const s = (this.#shown as unknown as Sections)[name];
+    if (!Object.hasOwn(this.#shown, name) || !s) throw new ApiError(404, `Unknown config section ${JSON.stringify(name)}`);
     return s;
   }
 
@@ -101,6 +112,7 @@ export class ConfigService {
     ConfigService.requireParam(section, param);
     return this.#lock.run(async () => {
       const { doc, existed } = await this.#readDoc();
+      checkApiWrite(section, param, value, this.#mediaDirs(doc));
       // The doc is a fresh read: changing it first costs nothing if validation refuses.
       doc.setIn([section, param], value);
       const candidate = this.#validate(this.#plain(doc));
@@ -114,6 +126,7 @@ export class ConfigService {
     ConfigService.requireParam(section, param);
     return this.#lock.run(async () => {
       const { doc, existed } = await this.#readDoc();
+      checkApiWrite(section, param, undefined, this.#mediaDirs(doc));
       const old = this.#get(this.#effective, section, param);
       if (!doc.hasIn([section, param])) {
         // Nothing overrides the default: nothing to write.
@@ -140,12 +153,20 @@ export class ConfigService {
       const text = await readFile(source, 'utf8').catch(() => null);
       if (text === null) throw new ApiError(404, `Backup ${id} not found`);
       const candidate = this.#validate(this.#userObject(text, `backup ${id}`));
-      const { existed } = await this.#readDoc();
+      const { doc, existed } = await this.#readDoc();
+      // A backup is an API write like any other: it may not change a
+      // file-only key or bring in a source the API could not set. Compared
+      // with the file as it is now (it may have been edited by hand).
+      const onDisk = this.#validateQuietly(this.#plain(doc)) ?? this.#effective;
+      const mediaDirs = this.#mediaDirs(doc);
+      for (const c of this.#changes(onDisk, candidate)) checkApiWrite(c.section, c.parameter, c.current, mediaDirs);
       const backup = existed ? await backups.create(this.file!) : null;
-      await writeFileAtomic(this.file!, text, this.#opts.writeHooks);
+      await writeFileAtomic(this.file!, text, { hooks: this.#opts.writeHooks });
       const before = this.#effective;
-      this.#effective = candidate;
-      const changed = this.#changes(before, candidate);
+      this.#setEffective(candidate);
+      const changed = this.#changes(before, candidate).map((c) => ({
+        ...c, previous: redactValue(c.section, c.parameter, c.previous), current: redactValue(c.section, c.parameter, c.current),
+      }));
       // applied: some changed parameter took effect live and none failed to.
       let applied = false;
       let failed = false;
@@ -153,7 +174,7 @@ export class ConfigService {
       const warnings: string[] = [];
       for (const c of changed) {
         if (reloadTier(c.section, c.parameter) !== 'immediate') reboot = true;
-        else if (await this.#apply(c.section, c.parameter, c.current, warnings)) applied = true;
+        else if (await this.#apply(c.section, c.parameter, this.#get(candidate, c.section, c.parameter), warnings)) applied = true;
         else failed = reboot = true;
       }
       await this.audit!.append({
@@ -170,7 +191,8 @@ export class ConfigService {
   /** Parameters whose current value differs from the default. */
   diff(): { section: string; parameter: string; default: unknown; current: unknown }[] {
     return this.#changes(this.#defaults as unknown as SkyfeedConfig, this.#effective).map((c) => ({
-      section: c.section, parameter: c.parameter, default: c.previous, current: c.current,
+      section: c.section, parameter: c.parameter,
+      default: redactValue(c.section, c.parameter, c.previous), current: redactValue(c.section, c.parameter, c.current),
     }));
   }
 
@@ -179,6 +201,27 @@ export class ConfigService {
   }
 
   // ---- internals ----
+
+  #setEffective(cfg: SkyfeedConfig): void {
+    this.#effective = cfg;
+    this.#shown = redactConfig(cfg);
+  }
+
+  /** source.media_dirs as the file on disk says (file-only, so never from the API). */
+  #mediaDirs(doc: Document): string[] {
+    const dirs = doc.getIn(['source', 'media_dirs']) as { toJSON?(): unknown } | undefined;
+    const fromFile = dirs?.toJSON?.();
+    if (Array.isArray(fromFile)) return fromFile.filter((d): d is string => typeof d === 'string');
+    return this.#effective.source.media_dirs ?? [];
+  }
+
+  #validateQuietly(user: Record<string, unknown>): SkyfeedConfig | null {
+    try {
+      return this.#validate(user);
+    } catch {
+      return null;
+    }
+  }
 
   #writable(): this {
     if (!this.file || !this.backups) throw new ApiError(409, 'Server started without a user config file; configuration writes are disabled');
@@ -230,7 +273,7 @@ export class ConfigService {
     try {
       await mkdir(path.dirname(file), { recursive: true });
       const backup = existed ? await this.backups!.create(file) : null;
-      await writeFileAtomic(file, String(doc), this.#opts.writeHooks);
+      await writeFileAtomic(file, String(doc), { hooks: this.#opts.writeHooks });
       return backup;
     } catch (err) {
       // The old file is untouched (atomic write); say why the save failed.
@@ -239,11 +282,11 @@ export class ConfigService {
   }
 
   async #afterWrite(action: 'update' | 'revert', section: string, param: string, old: unknown, candidate: SkyfeedConfig, backup: BackupEntry | null, client: string): Promise<ChangeResult> {
-    this.#effective = candidate;
+    this.#setEffective(candidate);
     const value = this.#get(candidate, section, param);
     await this.audit!.append({
       timestamp: Date.now() / 1000, action, section, parameter: param,
-      old_value: old, new_value: value, client, backup_id: backup?.id ?? null,
+      old_value: redactValue(section, param, old), new_value: redactValue(section, param, value), client, backup_id: backup?.id ?? null,
     });
     const warnings: string[] = [];
     const immediate = reloadTier(section, param) === 'immediate';
@@ -265,7 +308,7 @@ export class ConfigService {
   #result(section: string, param: string, value: unknown, old: unknown, saved: boolean, applied: boolean, backup: BackupEntry | null, warnings: string[] = []): ChangeResult {
     const tier = reloadTier(section, param);
     return {
-      success: true, section, parameter: param, value, old_value: old,
+      success: true, section, parameter: param, value: redactValue(section, param, value), old_value: redactValue(section, param, old),
       validation: { valid: true, errors: [], warnings },
       saved, applied, reload_tier: tier,
       reboot_required: saved && !applied && !isDeepStrictEqual(value, old) ? tier === 'system_restart' || tier === 'immediate' : false,
@@ -290,4 +333,9 @@ export class ConfigService {
     }
     return out;
   }
+}
+
+/** backups/<config file name without extension>/ next to the config file. */
+export function backupDirFor(file: string): string {
+  return path.join(path.dirname(file), 'backups', path.basename(file, path.extname(file)) || 'config');
 }

@@ -19,6 +19,10 @@ export interface ParamMeta {
   unit: string | null;
   options: unknown[] | null;
   reload_tier: ReloadTier;
+  /** Changes only by editing the file: the API answers 403. */
+  file_only: boolean;
+  /** Never shown by the API (current, diff, audit). */
+  secret: boolean;
 }
 
 type Node = Record<string, unknown> & { properties?: Record<string, Node> };
@@ -50,12 +54,27 @@ export function reloadTier(section: string, param: string): ReloadTier {
   return ((p?.reload_tier ?? sectionNode(section)?.reload_tier) as ReloadTier | undefined) ?? 'system_restart';
 }
 
+/**
+ * Keys that choose a program, its arguments, the listener or whom the
+ * server trusts: `file_only` on the parameter or its section. The API may
+ * not change them, even for an admin: a stolen admin token must not become
+ * a shell on the vehicle.
+ */
+export function isFileOnly(section: string, param: string): boolean {
+  return paramNode(section, param)?.file_only === true || sectionNode(section)?.file_only === true;
+}
+
+/** Keys whose values the API never shows (passphrases): `secret` on the parameter. */
+export function isSecret(section: string, param: string): boolean {
+  return paramNode(section, param)?.secret === true;
+}
+
 export function paramMeta(section: string, param: string, defaults: Record<string, Record<string, unknown>>): ParamMeta {
   const p = paramNode(section, param) ?? {};
   const num = (v: unknown) => (typeof v === 'number' ? v : null);
   return {
     type: typeof p.type === 'string' ? p.type : Array.isArray(p.enum) ? 'enum' : 'any',
-    default: defaults[section]?.[param] ?? null,
+    default: isSecret(section, param) ? null : defaults[section]?.[param] ?? null,
     description: typeof p.description === 'string' ? p.description : null,
     min: num(p.minimum),
     max: num(p.maximum),
@@ -63,5 +82,7 @@ export function paramMeta(section: string, param: string, defaults: Record<strin
     unit: typeof p.unit === 'string' ? p.unit : null,
     options: Array.isArray(p.enum) ? p.enum : null,
     reload_tier: reloadTier(section, param),
+    file_only: isFileOnly(section, param),
+    secret: isSecret(section, param),
   };
 }

@@ -12,6 +12,16 @@ export interface HttpConfig {
   port: number;
   max_body_bytes: number;
   cors: CorsConfig;
+  allowed_hosts: string[];
+  tls?: { cert: string; key: string };
+}
+
+export interface AuthConfig {
+  enabled: boolean;
+  viewer_access: 'open' | 'token';
+  /** '' = tokens.json next to the config file. */
+  tokens_file: string;
+  session_ttl_s: number;
 }
 
 export interface StreamingConfig {
@@ -32,6 +42,7 @@ export interface StreamingConfig {
   max_http_clients: number;
   stalled_client_timeout_s: number;
   max_ws_clients: number;
+  max_clients_per_address: number;
 }
 
 export interface PipelineConfig {
@@ -52,6 +63,7 @@ export interface SourceConfig {
   buffers?: number;
   ffmpeg_path?: string;
   input_options?: string[];
+  media_dirs?: string[];
   reconnect_min_ms?: number;
   reconnect_max_ms?: number;
   stall_timeout_ms?: number;
@@ -70,5 +82,6 @@ export interface SkyfeedConfig {
   pipeline: PipelineConfig;
   source: SourceConfig;
   rate_limit: RateLimitConfig;
+  auth: AuthConfig;
   [section: string]: unknown;
 }

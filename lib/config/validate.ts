@@ -3,8 +3,10 @@ import { Ajv, type ErrorObject, type ValidateFunction } from 'ajv';
 import { schemaPath } from './paths.js';
 
 // Extra annotation keywords the schema carries for people and for the config
-// API (units, reload tiers); ajv's strict mode needs them declared.
+// API (units, reload tiers, which keys the API may not change or show);
+// ajv's strict mode needs them declared.
 const annotations = ['unit', 'reload_tier', 'step'];
+const flags = ['file_only', 'secret'];
 
 let compiled: ValidateFunction | undefined;
 
@@ -13,6 +15,7 @@ export function configValidator(): ValidateFunction {
   if (compiled) return compiled;
   const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false });
   for (const keyword of annotations) ajv.addKeyword({ keyword, schemaType: ['string', 'number'] });
+  for (const keyword of flags) ajv.addKeyword({ keyword, schemaType: 'boolean' });
   compiled = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
   return compiled;
 }

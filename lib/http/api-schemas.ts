@@ -42,6 +42,22 @@ export const schemas = {
     required: ['profile_name'],
     properties: { profile_name: { type: 'string', minLength: 1, maxLength: 64 } },
   },
+  Login: {
+    type: 'object',
+    description: 'An API token; a session cookie is set for the browser that sent it.',
+    additionalProperties: false,
+    required: ['token'],
+    properties: { token: { type: 'string', minLength: 1, maxLength: 256 } },
+  },
+  TokenCreate: {
+    type: 'object',
+    additionalProperties: false,
+    required: ['name', 'role'],
+    properties: {
+      name: { type: 'string', pattern: '^[A-Za-z0-9_.-]{1,64}$' },
+      role: { enum: ['viewer', 'operator', 'admin'] },
+    },
+  },
 } satisfies Record<string, JsonSchema>;
 
 export type SchemaName = keyof typeof schemas;

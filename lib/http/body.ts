@@ -13,10 +13,17 @@ export function isJsonContentType(contentType: string): boolean {
   return media === 'application/json' || (media.startsWith('application/') && media.endsWith('+json'));
 }
 
-/** JSON.parse that throws on forbidden keys at any depth. */
+/**
+ * JSON.parse that throws on forbidden keys at any depth, and on numbers too
+ * large for a double: JSON.parse turns 1e999 into Infinity, which would be
+ * validated as a huge number and then saved as null.
+ */
 export function parseJsonSafely(text: string): unknown {
   return JSON.parse(text, (key, value) => {
     if (FORBIDDEN_KEYS.has(key)) throw new ApiError(400, `JSON key ${JSON.stringify(key)} is not allowed`);
+    if (typeof value === 'number' && !Number.isFinite(value)) {
+      throw new ApiError(422, `JSON number${key ? ` at ${JSON.stringify(key)}` : ''} is out of range (it overflows a 64-bit float)`);
+    }
     return value;
   });
 }

@@ -11,6 +11,10 @@ import type { StreamStats } from '../stream/stream-stats.js';
 import type { AppController } from '../app/controller.js';
 import type { ConfigService } from '../config/config-service.js';
 import type { RateLimiter } from './rate-limit.js';
+import type { AccessGuard } from './auth/access-guard.js';
+import type { TokenStore } from './auth/token-store.js';
+import type { SessionStore } from './auth/sessions.js';
+import type { Router, RouteEntry } from './router.js';
 
 /** Settings that apply to the running stream without a restart. */
 export interface LiveControls {
@@ -38,6 +42,17 @@ export interface ServerContext {
   limiter: RateLimiter;
   /** True once shutdown began: new streams are refused. */
   shuttingDown: boolean;
+  /** Served over TLS (http.tls): cookies get Secure, our own origin is https. */
+  secure: boolean;
+  auth: AuthServices;
+  /** Every route the router registered, with its role (filled at start-up). */
+  routes: readonly RouteEntry[];
 }
 
-export type RouteGroup = (app: UWS.TemplatedApp, ctx: ServerContext) => void;
+export interface AuthServices {
+  guard: AccessGuard;
+  tokens: TokenStore;
+  sessions: SessionStore;
+}
+
+export type RouteGroup = (router: Router, ctx: ServerContext) => void;

@@ -7,12 +7,16 @@ import type { CorsConfig } from '../config/types.js';
 export interface CorsPolicy {
   /** Headers to add for a request from `origin`; empty when not allowed. */
   headersFor(origin: string): [string, string][];
-  /** Whether a browser at `origin` may use the API (and open WebSockets). */
+  /**
+   * Whether a browser at `origin` may change state or open a WebSocket:
+   * a listed origin, or this server's own (scheme, host and port all equal).
+   */
   allows(origin: string, host: string): boolean;
   preflight(origin: string): [string, string][];
 }
 
-export function corsPolicy(cfg: CorsConfig): CorsPolicy {
+/** `scheme`: what this server speaks (https under http.tls), part of its own origin. */
+export function corsPolicy(cfg: CorsConfig, scheme: 'http' | 'https' = 'http'): CorsPolicy {
   const any = cfg.origins.includes('*');
   const allowed = new Set(cfg.origins);
   const none: [string, string][] = [];
@@ -33,9 +37,11 @@ export function corsPolicy(cfg: CorsConfig): CorsPolicy {
     allows(origin, host) {
       if (!origin) return true; // not a browser: tools, scripts, the ground station
       if (any || allowed.has(origin)) return true;
-      // Same origin: the page served by this server.
+      // Same origin: the page served by this server. URL normalises case and
+      // default ports on both sides; https://host is not http://host.
       try {
-        return new URL(origin).host === host;
+        const o = new URL(origin);
+        return o.protocol === `${scheme}:` && o.host === new URL(`${scheme}://${host}`).host;
       } catch {
         return false;
       }

@@ -1,19 +1,22 @@
-// Declarative JSON endpoints on uWS. A route states its method, path, body
-// schema and rate-limit bucket once; this module compiles the validator at
-// registration, runs the checks in a fixed order (rate limit → Content-Type
-// → size → JSON → schema → handler) and records the declaration so
-// /openapi.json is generated from exactly what is enforced.
+// Declarative JSON endpoints on uWS. A route states its method, path, role,
+// body schema and rate-limit bucket once; this module compiles the
+// validator at registration, runs the checks in a fixed order (access, by
+// the router → rate limit → Content-Type → size → JSON → schema → handler)
+// and records the declaration so /openapi.json is generated from exactly
+// what is enforced.
 
-import type { HttpResponse, TemplatedApp } from 'uWebSockets.js';
+import type { HttpResponse } from 'uWebSockets.js';
 import type { ServerContext } from './context.js';
+import type { Access } from './auth/roles.js';
+import type { Principal } from './auth/access-guard.js';
+import type { HttpMethod, Router } from './router.js';
 import { ApiError } from '../errors.js';
 import { readJsonBody } from './body.js';
 import { remoteAddress } from './request.js';
 import { sendJson, type Reply } from './respond.js';
 import { validatorFor, violations, type SchemaName } from './api-schemas.js';
 
-export type Method = 'get' | 'post' | 'put';
-export type Bucket = 'commands' | 'config';
+export type Bucket = 'commands' | 'config' | 'auth';
 
 export interface Call<B = unknown> {
   /** Path parameters in order, URL-decoded. */
@@ -21,6 +24,8 @@ export interface Call<B = unknown> {
   query: URLSearchParams;
   body: B;
   remote: string;
+  /** Who is calling (role and token name), as the router identified them. */
+  who: Principal;
 }
 
 /** A handler returns the 200 body, or a Result for another code. */
@@ -29,7 +34,9 @@ export class Result {
 }
 
 export interface EndpointSpec<B = unknown> {
-  method: Method;
+  method: HttpMethod;
+  /** The least role that may call it. */
+  access: Access;
   /** uWS pattern; `:name` segments become path parameters. */
   path: string;
   summary: string;
@@ -81,7 +88,7 @@ function tooMany(retryAfter: number): ApiError {
   );
 }
 
-export function endpoint<B>(app: TemplatedApp, ctx: ServerContext, spec: EndpointSpec<B>): void {
+export function endpoint<B>(router: Router, ctx: ServerContext, spec: EndpointSpec<B>): void {
   const { handle, checkParams, ...doc } = spec;
   let list = registry.get(ctx);
   if (!list) registry.set(ctx, (list = []));
@@ -101,7 +108,7 @@ export function endpoint<B>(app: TemplatedApp, ctx: ServerContext, spec: Endpoin
     else finish(reply, out);
   };
 
-  app[spec.method](spec.path, (res: HttpResponse, req) => {
+  router[spec.method](spec.path, spec.access, (res: HttpResponse, req, who) => {
     const reply: Reply = { res, aborted: false, cors: ctx.cors.headersFor(req.getHeader('origin')) };
     res.onAborted(() => { reply.aborted = true; });
     // HttpRequest dies with this callback: copy what is needed now.
@@ -111,24 +118,18 @@ export function endpoint<B>(app: TemplatedApp, ctx: ServerContext, spec: Endpoin
     const contentType = req.getHeader('content-type');
     const contentLength = req.getHeader('content-length');
     const remote = remoteAddress(res);
-    // A page on a foreign origin can fire body-less POSTs without a CORS
-    // preflight (CSRF). Browsers always send Origin on such requests, so a
-    // state change from an origin that is neither ours nor configured is refused.
-    const origin = spec.method === 'get' ? '' : req.getHeader('origin');
-    const host = origin ? req.getHeader('host') : '';
     try {
-      if (origin && !ctx.cors.allows(origin, host)) throw new ApiError(403, `Origin ${origin.slice(0, 100)} is not allowed to change state`);
       if (spec.limit) {
         const d = ctx.limiter.check(spec.limit, remote);
         if (!d.allowed) throw tooMany(d.retryAfter);
       }
       const params = rawParams.map(decodeParam);
       checkParams?.(params);
-      if (!validate) return run(reply, { params, query, body: undefined as B, remote });
+      if (!validate) return run(reply, { params, query, body: undefined as B, remote, who });
       readJsonBody(res, { contentType, contentLength, maxBytes: ctx.config.http.max_body_bytes }, () => reply.aborted).then(
         (body) => {
           if (!validate(body)) throw new ApiError(422, violations(validate.errors));
-          run(reply, { params, query, body: body as B, remote });
+          run(reply, { params, query, body: body as B, remote, who });
         },
       ).catch((err) => fail(reply, err));
     } catch (err) {

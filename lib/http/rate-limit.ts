@@ -89,6 +89,23 @@ export class RateLimiter {
     return ALLOWED;
   }
 
+  /** Whether `client` is already over the limit in `bucket`, without counting a request. */
+  peek(bucket: string, client: string): RateDecision {
+    const w = this.#keys.get(`${bucket}|${client}`);
+    if (!w) return ALLOWED;
+    const now = this.#now();
+    const horizon = now - this.#windowMs;
+    // Entries that slid out of the window do not count (check() drops them later).
+    let live = w.count;
+    let i = w.head;
+    while (live > 0 && w.times[i] <= horizon) {
+      i = (i + 1) % w.times.length;
+      live--;
+    }
+    if (live < this.#max) return ALLOWED;
+    return { allowed: false, retryAfter: Math.max(1, Math.ceil((w.times[i] + this.#windowMs - now) / 1000)) };
+  }
+
   /** Forgets keys with no request inside the window. */
   sweep(now = this.#now()): void {
     const horizon = now - this.#windowMs;

@@ -1,13 +1,21 @@
-// JSON responses on uWS. Every reply goes through here so status lines,
-// content type, CORS and FastAPI-style {"detail": ...} errors stay uniform.
+// Responses on uWS. Every reply goes through here so status lines, content
+// type, CORS and FastAPI-style {"detail": ...} errors stay uniform, and so
+// that no reply can pile up in memory: uWS buffers whatever the socket does
+// not take, and a client that pipelines thousands of requests without
+// reading would make it buffer every answer (hundreds of MB). Bodies are
+// ended with tryEnd, which never buffers beyond the kernel; the unsent rest
+// waits for onWritable, and uWS closes a connection that sends another
+// request while an answer is still pending. So each connection holds at
+// most one unsent body.
 
 import type { HttpResponse } from 'uWebSockets.js';
 
 const STATUS: Record<number, string> = {
-  200: '200 OK', 201: '201 Created', 204: '204 No Content', 400: '400 Bad Request',
+  200: '200 OK', 201: '201 Created', 204: '204 No Content', 400: '400 Bad Request', 401: '401 Unauthorized',
   403: '403 Forbidden', 404: '404 Not Found', 405: '405 Method Not Allowed', 409: '409 Conflict',
   413: '413 Payload Too Large', 415: '415 Unsupported Media Type', 422: '422 Unprocessable Entity',
-  429: '429 Too Many Requests', 500: '500 Internal Server Error', 503: '503 Service Unavailable',
+  429: '429 Too Many Requests', 431: '431 Request Header Fields Too Large', 500: '500 Internal Server Error',
+  503: '503 Service Unavailable',
 };
 
 export function statusLine(code: number): string {
@@ -21,32 +29,69 @@ export interface Reply {
   cors: [string, string][];
 }
 
-export function sendJson(reply: Reply, code: number, body: unknown, extra?: [string, string][]): void {
-  if (reply.aborted) return;
-  const text = JSON.stringify(body);
-  reply.res.cork(() => {
-    reply.res.writeStatus(statusLine(code));
-    reply.res.writeHeader('Content-Type', 'application/json');
-    reply.res.writeHeader('Cache-Control', 'no-store');
-    for (const [k, v] of reply.cors) reply.res.writeHeader(k, v);
-    if (extra) for (const [k, v] of extra) reply.res.writeHeader(k, v);
-    reply.res.end(text);
-  });
-  reply.aborted = true; // done: nothing may write again
+export function reply(res: HttpResponse, cors: [string, string][] = []): Reply {
+  return { res, aborted: false, cors };
 }
 
-export function sendError(reply: Reply, code: number, detail: unknown, extra?: [string, string][]): void {
-  sendJson(reply, code, { detail }, extra);
+/**
+ * Ends the response with `body`. Whatever the socket does not take now is
+ * copied (the body may be a view into a ring slot the camera reuses) and
+ * sent as the socket drains. Call inside cork().
+ */
+function endBody(res: HttpResponse, body: Uint8Array): void {
+  const [, done] = res.tryEnd(body, body.length);
+  if (done) return;
+  const base = res.getWriteOffset();
+  const rest = Buffer.from(body.subarray(base));
+  let gone = false;
+  res.onAborted(() => { gone = true; });
+  res.onWritable((offset) => {
+    if (gone) return true;
+    const [ok] = res.tryEnd(rest.subarray(offset - base), body.length);
+    return ok;
+  });
 }
 
-export function sendBytes(reply: Reply, code: number, contentType: string, body: Uint8Array | string, extra?: [string, string][]): void {
-  if (reply.aborted) return;
-  reply.res.cork(() => {
-    reply.res.writeStatus(statusLine(code));
-    reply.res.writeHeader('Content-Type', contentType);
-    for (const [k, v] of reply.cors) reply.res.writeHeader(k, v);
-    if (extra) for (const [k, v] of extra) reply.res.writeHeader(k, v);
-    reply.res.end(body);
+function head(r: Reply, code: number, contentType: string, extra?: [string, string][]): void {
+  r.res.writeStatus(statusLine(code));
+  r.res.writeHeader('Content-Type', contentType);
+  for (const [k, v] of r.cors) r.res.writeHeader(k, v);
+  if (extra) for (const [k, v] of extra) r.res.writeHeader(k, v);
+}
+
+export function sendJson(r: Reply, code: number, body: unknown, extra?: [string, string][]): void {
+  if (r.aborted) return;
+  const bytes = Buffer.from(JSON.stringify(body));
+  r.res.cork(() => {
+    head(r, code, 'application/json', extra);
+    r.res.writeHeader('Cache-Control', 'no-store');
+    endBody(r.res, bytes);
   });
-  reply.aborted = true;
+  r.aborted = true; // done: nothing may write again
+}
+
+export function sendError(r: Reply, code: number, detail: unknown, extra?: [string, string][]): void {
+  sendJson(r, code, { detail }, extra);
+}
+
+export function sendBytes(r: Reply, code: number, contentType: string, body: Uint8Array | string, extra?: [string, string][]): void {
+  if (r.aborted) return;
+  const bytes = typeof body === 'string' ? Buffer.from(body) : body;
+  r.res.cork(() => {
+    head(r, code, contentType, extra);
+    endBody(r.res, bytes);
+  });
+  r.aborted = true;
+}
+
+/** A body-less answer (204, a refused upgrade). */
+export function sendEmpty(r: Reply, code: number, extra?: [string, string][]): void {
+  if (r.aborted) return;
+  r.res.cork(() => {
+    r.res.writeStatus(statusLine(code));
+    for (const [k, v] of r.cors) r.res.writeHeader(k, v);
+    if (extra) for (const [k, v] of extra) r.res.writeHeader(k, v);
+    r.res.end();
+  });
+  r.aborted = true;
 }

@@ -15,6 +15,8 @@ export class Fanout {
   /** Clients to disconnect after a loop over clients (a send threw, or it stalled); reused, never reallocated. */
   readonly #failed: StreamClient[] = [];
   readonly #counts: Record<ClientKind, number> = { mjpeg: 0, ws: 0 };
+  /** Stream connections per remote address (streaming.max_clients_per_address); an entry lives while its count is > 0. */
+  readonly #perAddress = new Map<string, number>();
   framesSent = 0;
   framesDropped = 0;
   bytesSent = 0;
@@ -41,6 +43,11 @@ export class Fanout {
     return this.#counts[kind];
   }
 
+  /** Stream connections `remote` holds now. */
+  countFrom(remote: string): number {
+    return this.#perAddress.get(remote) ?? 0;
+  }
+
   clients(): Iterable<StreamClient> {
     return this.#all;
   }
@@ -48,6 +55,7 @@ export class Fanout {
   add(client: StreamClient): void {
     this.#all.add(client);
     this.#counts[client.kind]++;
+    this.#perAddress.set(client.remote, this.countFrom(client.remote) + 1);
     this.#join(client, client.quality.tier);
     // A new viewer of a tier that has a frame gets it at once, not a frame later.
     const cur = this.#pipeline.current(client.registeredTier);
@@ -57,6 +65,13 @@ export class Fanout {
   remove(client: StreamClient): void {
     if (!this.#all.delete(client)) return;
     this.#counts[client.kind]--;
+    const n = this.countFrom(client.remote) - 1;
+    if (n > 0) this.#perAddress.set(client.remote, n);
+    else this.#perAddress.delete(client.remote);
+    // uWS gives up on an HTTP response whose socket took nothing for its own
+    // 10 s send timeout, which can fire before ours: a viewer dropped that
+    // way while stalled is a stalled viewer too.
+    if (client.endedStalled) this.stalledClosed++;
     this.#leave(client);
   }
 

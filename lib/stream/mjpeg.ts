@@ -58,12 +58,17 @@ export class MjpegClient extends StreamClient {
   #ended(): void {
     if (this.closed) return;
     this.closed = true;
+    // Aborted by uWS while our last frame still sat unsent and frames were
+    // being skipped for it: the client stopped reading.
+    this.endedStalled = this.#busy && this.stalledSeconds > 0;
     this.#onEnd(this);
   }
 
   abort(): void {
     if (this.closed) return;
-    this.#res.close(); // runs onAborted, which ends the client
+    this.closed = true; // the fan-out counts this one itself
+    this.#res.close();
+    this.#onEnd(this);
   }
 
   close(): void {

@@ -32,6 +32,8 @@ export abstract class StreamClient {
   measuredFps = 0;
   bytesPerSec = 0;
   closed = false;
+  /** The transport ended the connection while the client took no frame (its socket full): counted as stalled. */
+  endedStalled = false;
   /** Tier this client is registered under in the fan-out. */
   registeredTier: number;
   /** True when the client did not ask for its own fps / quality: it follows the configured default live. */

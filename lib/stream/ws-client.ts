@@ -13,8 +13,8 @@ export interface WsUserData {
   fps: number;
   followsQuality: boolean;
   followsFps: boolean;
-  /** Over the client limit: the socket is closed with 1008 as soon as it opens. */
-  rejected: boolean;
+  /** Why the connection is refused once open (close 1008), or null. */
+  rejected: string | null;
   client: WsClient | null;
 }
 

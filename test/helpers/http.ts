@@ -1,4 +1,8 @@
-// Small fetch wrapper for JSON APIs: status, parsed body, headers.
+// Small fetch wrapper for JSON APIs: status, parsed body, headers. It sends
+// the test servers' admin token unless the caller passes its own
+// `authorization` header ('' sends none).
+
+import { TEST_ADMIN_TOKEN } from './spawn-server.js';
 
 export interface JsonReply {
   status: number;
@@ -6,8 +10,19 @@ export interface JsonReply {
   headers: Headers;
 }
 
+/** Headers that authenticate a raw fetch() as the test servers' admin. */
+export const adminAuth = (): Record<string, string> => ({ authorization: `Bearer ${TEST_ADMIN_TOKEN}` });
+
 export async function call(base: string, method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<JsonReply> {
-  const init: RequestInit = { method, headers: { ...headers } };
+  const h: Record<string, string> = { authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+  for (const [k, v] of Object.entries(headers)) {
+    if (k.toLowerCase() === 'authorization') {
+      delete h.authorization;
+      if (v === '') continue;
+    }
+    h[k] = v;
+  }
+  const init: RequestInit = { method, headers: h };
   if (body !== undefined) {
     init.body = typeof body === 'string' ? body : JSON.stringify(body);
     (init.headers as Record<string, string>)['content-type'] ??= 'application/json';

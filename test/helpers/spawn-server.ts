@@ -10,6 +10,12 @@ import { fileURLToPath } from 'node:url';
 import { stringify } from 'yaml';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * The admin token every test server accepts (SKYFEED_ADMIN_TOKEN, as a
+ * systemd unit would set it); the JSON helper sends it unless a test says
+ * otherwise, so the ground-station flows run authenticated.
+ */
+export const TEST_ADMIN_TOKEN = 'sf_test_admin_token_0123456789abcdef';
 /** dist/lib/main.js, from dist/test/helpers. */
 export const mainJs = path.resolve(here, '../../lib/main.js');
 
@@ -37,15 +43,17 @@ export function startServer(config: Record<string, unknown> = {}, extraArgs: str
 }
 
 /** Starts the server on an existing config file (e.g. again after a restart). */
-export function startServerWithFile(configFile: string, extraArgs: string[] = []): Promise<RunningServer> {
-  const proc = spawn(process.execPath, [mainJs, '--config', configFile, ...extraArgs], { stdio: ['ignore', 'pipe', 'pipe'] });
+export function startServerWithFile(configFile: string, extraArgs: string[] = [], env: NodeJS.ProcessEnv = {}): Promise<RunningServer> {
+  const proc = spawn(process.execPath, [mainJs, '--config', configFile, ...extraArgs], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKYFEED_ADMIN_TOKEN: TEST_ADMIN_TOKEN, ...env },
+  });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`server did not start:\n${out}`)), 20000);
     const onData = () => {
-      const m = /listening on http:\/\/[^:]+:(\d+)/.exec(out);
+      const m = /listening on https?:\/\/[^:]+:(\d+)/.exec(out);
       if (!m) return;
       clearTimeout(timer);
       proc.stdout!.off('data', onData);
@@ -70,11 +78,21 @@ export function startServerWithFile(configFile: string, extraArgs: string[] = []
   });
 }
 
-/** Runs the server expecting it to fail at start; resolves with code and output. */
-export function runExpectingFailure(configFile: string): Promise<{ code: number | null; output: string }> {
-  const proc = spawn(process.execPath, [mainJs, '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
+/**
+ * Runs the server expecting it to fail at start; resolves with code and
+ * output. One still running after `timeoutMs` is killed (code null), so a
+ * server that wrongly starts fails the test instead of hanging it.
+ */
+export function runExpectingFailure(configFile: string, args: string[] = ['--config', configFile], timeoutMs = 15000): Promise<{ code: number | null; output: string }> {
+  const proc = spawn(process.execPath, [mainJs, ...args], {
+    stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, SKYFEED_ADMIN_TOKEN: TEST_ADMIN_TOKEN },
+  });
   let out = '';
   proc.stdout!.on('data', (d) => (out += d));
   proc.stderr!.on('data', (d) => (out += d));
-  return new Promise((resolve) => proc.once('exit', (code) => resolve({ code, output: out })));
+  const timer = setTimeout(() => proc.kill('SIGKILL'), timeoutMs);
+  return new Promise((resolve) => proc.once('exit', (code) => {
+    clearTimeout(timer);
+    resolve({ code, output: out });
+  }));
 }

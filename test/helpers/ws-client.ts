@@ -64,3 +64,13 @@ export function openWs(url: string, headers?: Record<string, string>): Promise<W
     }));
   });
 }
+
+/** The HTTP status a WebSocket upgrade gets: 101 when it opens (then closed at once), else the refusal's code. */
+export function wsUpgradeStatus(url: string, options: WebSocket.ClientOptions = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, options);
+    ws.once('open', () => { ws.terminate(); resolve(101); });
+    ws.once('unexpected-response', (_req, res) => { res.resume(); resolve(res.statusCode ?? 0); ws.terminate(); });
+    ws.once('error', reject);
+  });
+}

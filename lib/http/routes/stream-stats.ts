@@ -3,13 +3,13 @@
 import type { RouteGroup } from '../context.js';
 import { sendJson, type Reply } from '../respond.js';
 
-export const streamStatsRoutes: RouteGroup = (app, ctx) => {
-  app.get('/stats', (res, req) => {
+export const streamStatsRoutes: RouteGroup = (router, ctx) => {
+  router.get('/stats', 'viewer', (res, req) => {
     const reply: Reply = { res, aborted: false, cors: ctx.cors.headersFor(req.getHeader('origin')) };
     sendJson(reply, 200, ctx.stats.snapshot(ctx.config.streaming.fps, ctx.config.streaming.quality));
   });
 
-  app.get('/status', (res, req) => {
+  router.get('/status', 'viewer', (res, req) => {
     const reply: Reply = { res, aborted: false, cors: ctx.cors.headersFor(req.getHeader('origin')) };
     const source = ctx.pipeline.source?.health();
     // The controller's flags object is live state: reading it allocates nothing.

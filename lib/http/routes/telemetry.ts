@@ -4,14 +4,14 @@
 import type { RouteGroup } from '../context.js';
 import { endpoint } from '../endpoint.js';
 
-export const telemetryRoutes: RouteGroup = (app, ctx) => {
-  endpoint(app, ctx, {
-    method: 'get', path: '/telemetry/tracker_data', tag: 'telemetry',
+export const telemetryRoutes: RouteGroup = (router, ctx) => {
+  endpoint(router, ctx, {
+    access: 'viewer', method: 'get', path: '/telemetry/tracker_data', tag: 'telemetry',
     summary: 'Tracker output in the original field names; {} when nothing is tracked',
     handle: () => ctx.controller.trackerData(),
   });
-  endpoint(app, ctx, {
-    method: 'get', path: '/telemetry/follower_data', tag: 'telemetry',
+  endpoint(router, ctx, {
+    access: 'viewer', method: 'get', path: '/telemetry/follower_data', tag: 'telemetry',
     summary: 'Follower state in the original field names; {} when no follower exists',
     handle: () => ctx.controller.followerData(),
   });

@@ -10,10 +10,10 @@ import { tierOf } from '../../stream/quality-tiers.js';
 
 const SNAPSHOT_TIMEOUT_MS = 3000;
 
-export const videoFeedRoutes: RouteGroup = (app, ctx) => {
+export const videoFeedRoutes: RouteGroup = (router, ctx) => {
   const s = ctx.config.streaming;
 
-  app.get('/video_feed', (res, req) => {
+  router.get('/video_feed', 'viewer', (res, req) => {
     const info = requestInfo(req, res);
     const cors = ctx.cors.headersFor(info.origin);
     const reply: Reply = { res, aborted: false, cors };
@@ -28,6 +28,9 @@ export const videoFeedRoutes: RouteGroup = (app, ctx) => {
     if (ctx.fanout.count('mjpeg') >= s.max_http_clients) {
       return sendError(reply, 503, `Max HTTP stream clients reached (${s.max_http_clients})`);
     }
+    if (ctx.fanout.countFrom(info.remote) >= s.max_clients_per_address) {
+      return sendError(reply, 503, `Max stream connections from one address reached (${s.max_clients_per_address})`);
+    }
     const headers: [string, string][] = [
       ['Content-Type', 'multipart/x-mixed-replace; boundary=frame'],
       ['Cache-Control', 'no-cache, no-store, must-revalidate'],
@@ -41,7 +44,7 @@ export const videoFeedRoutes: RouteGroup = (app, ctx) => {
     ctx.fanout.add(client);
   });
 
-  app.get('/snapshot', (res, req) => {
+  router.get('/snapshot', 'viewer', (res, req) => {
     const info = requestInfo(req, res);
     const reply: Reply = { res, aborted: false, cors: ctx.cors.headersFor(info.origin) };
     res.onAborted(() => { reply.aborted = true; });

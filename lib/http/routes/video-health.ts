@@ -3,14 +3,14 @@
 import type { RouteGroup } from '../context.js';
 import { endpoint, Result } from '../endpoint.js';
 
-export const videoHealthRoutes: RouteGroup = (app, ctx) => {
-  endpoint(app, ctx, {
-    method: 'get', path: '/api/video/health', tag: 'video',
+export const videoHealthRoutes: RouteGroup = (router, ctx) => {
+  endpoint(router, ctx, {
+    access: 'viewer', method: 'get', path: '/api/video/health', tag: 'video',
     summary: 'Video source health: healthy, degraded, recovering, failed or unavailable',
     handle: () => ({ success: true, video: ctx.controller.videoHealth(), timestamp: Date.now() / 1000 }),
   });
-  endpoint(app, ctx, {
-    method: 'post', path: '/api/video/reconnect', tag: 'video', limit: 'commands',
+  endpoint(router, ctx, {
+    access: 'operator', method: 'post', path: '/api/video/reconnect', tag: 'video', limit: 'commands',
     errors: { 429: 'Too many requests', 503: 'Video still down after the attempt' },
     summary: 'Reopen the video source now and wait briefly for a frame',
     handle: async () => {

@@ -10,8 +10,14 @@ import { WsClient, type WsUserData } from '../../stream/ws-client.js';
 import { streamParams, type StreamParams } from '../../stream/stream-params.js';
 
 const decoder = new TextDecoder();
-/** Client messages are tiny; anything larger closes the socket (uWS enforces it). */
-const MAX_MESSAGE_BYTES = 4096;
+/** Client messages are tiny; a larger one closes the socket with 1009. */
+export const MAX_MESSAGE_BYTES = 4096;
+/**
+ * What uWS itself accepts before dropping the connection without a close
+ * code (1006). Above MAX_MESSAGE_BYTES so that an oversized message gets a
+ * proper 1009 from us; small so that uWS buffers little per connection.
+ */
+const UWS_MAX_PAYLOAD = 64 * 1024;
 /**
  * Client messages per second before the socket is closed with 1008. A
  * viewer pings about once a second and changes quality or fps now and then;
@@ -21,7 +27,7 @@ export const MAX_MESSAGES_PER_S = 50;
 /** Room for replies beyond one frame in the socket's buffer. */
 const REPLY_HEADROOM = 16 * 1024;
 
-export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
+export const wsVideoFeedRoutes: RouteGroup = (router, ctx) => {
   const s = ctx.config.streaming;
 
   // A frame goes out only into an empty socket, so more than one frame's
@@ -36,6 +42,10 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
     if (!client || client.closed) return;
     if (!client.countMessage(performance.now(), MAX_MESSAGES_PER_S)) {
       client.close(1008, `Too many messages: at most ${MAX_MESSAGES_PER_S} per second`);
+      return;
+    }
+    if (data.byteLength > MAX_MESSAGE_BYTES) {
+      client.close(1009, `Message too big: at most ${MAX_MESSAGE_BYTES} bytes`);
       return;
     }
     if (isBinary) return error(client, 'binary messages are not accepted; send JSON text');
@@ -77,9 +87,9 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
     }
   };
 
-  app.ws<WsUserData>('/ws/video_feed', {
+  router.ws<WsUserData>('/ws/video_feed', 'viewer', {
     compression: 0, // JPEG does not compress; deflate would only burn CPU
-    maxPayloadLength: MAX_MESSAGE_BYTES,
+    maxPayloadLength: UWS_MAX_PAYLOAD,
     // Bounds what one slow socket can hold: one frame (sent only into an
     // empty socket) plus replies up to replyLimit; uWS drops what is beyond.
     maxBackpressure: replyLimit + ctx.pipeline.encoded.capacity + REPLY_HEADROOM,
@@ -92,11 +102,6 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
       const key = req.getHeader('sec-websocket-key');
       const protocol = req.getHeader('sec-websocket-protocol');
       const extensions = req.getHeader('sec-websocket-extensions');
-      // Browsers send Origin; a page from a foreign origin may not drive the stream.
-      if (!ctx.cors.allows(info.origin, info.host)) {
-        res.cork(() => res.writeStatus(statusLine(403)).end('Origin not allowed'));
-        return;
-      }
       if (ctx.shuttingDown) {
         res.cork(() => res.writeStatus(statusLine(503)).end('Server shutting down'));
         return;
@@ -112,7 +117,9 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
       const data: WsUserData = {
         remote: info.remote, quality: params.quality, fps: params.fps, client: null,
         followsQuality: params.defaultQuality, followsFps: params.defaultFps,
-        rejected: ctx.fanout.count('ws') >= s.max_ws_clients,
+        rejected: ctx.fanout.count('ws') >= s.max_ws_clients ? 'Max connections reached'
+          : ctx.fanout.countFrom(info.remote) >= s.max_clients_per_address ? `Too many streams from one address (${s.max_clients_per_address})`
+          : null,
       };
       res.upgrade(data, key, protocol, extensions, context);
     },
@@ -120,7 +127,7 @@ export const wsVideoFeedRoutes: RouteGroup = (app, ctx) => {
     open: (ws) => {
       const data = ws.getUserData();
       if (data.rejected) {
-        ws.end(1008, 'Max connections reached');
+        ws.end(1008, data.rejected);
         return;
       }
       const client = new WsClient(ws, data.remote, data.quality, data.fps, ctx.policy, s.fps);

@@ -1,0 +1,114 @@
+// Every route is registered here with the least role it needs, and nowhere
+// else: route groups receive a Router, not the uWS app, so a route cannot
+// skip the access check. The router also keeps the table of what it
+// registered, which the access tests walk (a new route is tested without
+// anyone writing a test for it) and the docs list.
+
+import type { HttpRequest, HttpResponse, TemplatedApp, WebSocketBehavior, us_socket_context_t } from 'uWebSockets.js';
+import { AccessGuard, Denied, type Credentials, type Principal } from './auth/access-guard.js';
+import type { Access } from './auth/roles.js';
+import type { CorsPolicy } from './cors.js';
+import { remoteAddress } from './request.js';
+import { reply, sendError, statusLine } from './respond.js';
+
+export type HttpMethod = 'get' | 'post' | 'put' | 'del';
+
+export interface RouteEntry {
+  method: HttpMethod | 'ws';
+  /** uWS pattern (`:name` parameters, `/*` wildcard). */
+  path: string;
+  access: Access;
+}
+
+export type Handler = (res: HttpResponse, req: HttpRequest, who: Principal) => void;
+
+/** A WebSocket route: upgrade receives who passed the check. */
+export interface WsRoute<T> extends Omit<WebSocketBehavior<T>, 'upgrade'> {
+  upgrade(res: HttpResponse, req: HttpRequest, context: us_socket_context_t, who: Principal): void;
+}
+
+export class Router {
+  readonly app: TemplatedApp;
+  /** Everything registered, in order. */
+  readonly routes: RouteEntry[] = [];
+  readonly #guard: AccessGuard;
+  readonly #cors: CorsPolicy;
+
+  constructor(app: TemplatedApp, guard: AccessGuard, cors: CorsPolicy) {
+    this.app = app;
+    this.#guard = guard;
+    this.#cors = cors;
+  }
+
+  get(path: string, access: Access, handler: Handler): void {
+    this.#http('get', path, access, handler);
+  }
+
+  post(path: string, access: Access, handler: Handler): void {
+    this.#http('post', path, access, handler);
+  }
+
+  put(path: string, access: Access, handler: Handler): void {
+    this.#http('put', path, access, handler);
+  }
+
+  del(path: string, access: Access, handler: Handler): void {
+    this.#http('del', path, access, handler);
+  }
+
+  ws<T>(path: string, access: Access, route: WsRoute<T>): void {
+    this.routes.push({ method: 'ws', path, access });
+    const { upgrade, ...behavior } = route;
+    this.app.ws<T>(path, {
+      ...behavior,
+      upgrade: (res, req, context) => {
+        const who = this.#check(res, req, access, true);
+        if (who) upgrade(res, req, context, who);
+      },
+    });
+  }
+
+  /** CORS preflight for every path and a JSON 404; registered last (uWS tries specific routes first). */
+  fallback(): void {
+    this.app.options('/*', (res, req) => {
+      if (!this.#check(res, req, 'public', false)) return;
+      const headers = this.#cors.preflight(req.getHeader('origin'));
+      res.cork(() => {
+        res.writeStatus(statusLine(headers.length ? 204 : 403));
+        for (const [k, v] of headers) res.writeHeader(k, v);
+        res.end();
+      });
+    });
+    this.app.any('/*', (res, req) => {
+      if (!this.#check(res, req, 'public', false)) return;
+      sendError(reply(res, this.#cors.headersFor(req.getHeader('origin'))), 404, `Not Found: ${req.getUrl()}`);
+    });
+  }
+
+  #http(method: HttpMethod, path: string, access: Access, handler: Handler): void {
+    this.routes.push({ method, path, access });
+    const changesState = method !== 'get';
+    this.app[method](path, (res, req) => {
+      const who = this.#check(res, req, access, changesState);
+      if (who) handler(res, req, who);
+    });
+  }
+
+  /** The principal, or null after answering the refusal. */
+  #check(res: HttpResponse, req: HttpRequest, access: Access, changesState: boolean): Principal | null {
+    const c: Credentials = {
+      host: req.getHeader('host'),
+      origin: req.getHeader('origin'),
+      authorization: req.getHeader('authorization'),
+      cookie: req.getHeader('cookie'),
+      queryToken: req.getQuery('token') ?? '',
+      // Decoded only when a wrong token must be counted against the address.
+      remote: () => remoteAddress(res),
+      changesState,
+    };
+    const verdict = this.#guard.check(access, c);
+    if (!(verdict instanceof Denied)) return verdict;
+    sendError(reply(res, this.#cors.headersFor(c.origin)), verdict.status, verdict.detail, verdict.headers);
+    return null;
+  }
+}
