@@ -89,7 +89,8 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function serverConfig(s: Scenario): Record<string, unknown> {
   return {
-    streaming: { width: s.width, height: s.height, fps: s.fps, max_http_clients: 1000, max_ws_clients: 1000 },
+    // Every load-generator client shares 127.0.0.1: lift the per-address stream cap.
+    streaming: { width: s.width, height: s.height, fps: s.fps, max_http_clients: 1000, max_ws_clients: 1000, max_clients_per_address: 1000 },
     pipeline: { workers: s.workers, encoder: s.encoder },
     source: s.camera
       ? { type: 'v4l2', device: EMULATED_DEVICE, pixel_format: 'mjpeg', jpeg_quality: 85 }
