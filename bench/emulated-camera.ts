@@ -10,7 +10,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
 import { SyntheticScene } from '../workers/synthetic-scene.js';
-import { realtimeJpeg } from '../lib/pipeline/jpeg-options.js';
+import { realtimeJpeg } from '../lib/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shimSource = path.resolve(here, '../../test/fixtures/fake-v4l2.c');

@@ -8,7 +8,7 @@
 
 import sharp, { type JpegOptions } from 'sharp';
 import { SyntheticScene } from '../workers/synthetic-scene.js';
-import { realtimeJpeg } from '../lib/pipeline/jpeg-options.js';
+import { realtimeJpeg } from '../lib/index.js';
 
 const [width, height, quality, frames] = process.argv.slice(2).map(Number);
 sharp.concurrency(1);

@@ -5,19 +5,10 @@
 // and the report keeps the median round of each scenario with every round's
 // figure next to it.
 
-import type { ScenarioResult } from './run-scenario.js';
+import type { RoundsSummary, ScenarioResult } from './run-scenario.js';
 
-/** Every round's figures of a repeated scenario, in run order. */
-export interface RoundsSummary {
-  count: number;
-  cpu_us_per_frame: number[];
-  main_thread_us_per_frame: number[];
-  /** Throughput scenarios: server CPU per encode. */
-  cpu_us_per_encode: number[];
-  encoded_fps: number[];
-  /** Which round (0-based) the result's other fields come from. */
-  picked: number;
-}
+export type { RoundsSummary };
+
 
 /** What picks the median round: encode rate for throughput scenarios, CPU per delivered frame for the rest. */
 function key(r: ScenarioResult): number {

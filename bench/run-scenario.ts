@@ -12,13 +12,24 @@ import { cpuSample, threadCpu, machineCpu, RssSampler } from './proc-stats.js';
 import { LoadgenPool, type PoolReport } from './loadgen-pool.js';
 import { hasWrk, runWrk } from './rest-load.js';
 import type { Scenario } from './scenarios.js';
-import type { RoundsSummary } from './rounds.js';
 
 /** Clients per load-generator process, and the most processes per scenario (the driver raises both when a generator saturates). */
 export const PER_PROCESS = 100;
 export const MAX_PROCESSES = 4;
 /** A load generator above this event-loop utilisation may be holding the figures back. */
 export const SATURATION_ELU = 0.9;
+
+/** Every round's figures of a repeated scenario, in run order. */
+export interface RoundsSummary {
+  count: number;
+  cpu_us_per_frame: number[];
+  main_thread_us_per_frame: number[];
+  /** Throughput scenarios: server CPU per encode. */
+  cpu_us_per_encode: number[];
+  encoded_fps: number[];
+  /** Which round (0-based) the result's other fields come from. */
+  picked: number;
+}
 
 export interface ScenarioResult {
   id: string;
@@ -91,7 +102,7 @@ function serverConfig(s: Scenario): Record<string, unknown> {
   return {
     // Every load-generator client shares 127.0.0.1: lift the per-address stream cap.
     streaming: { width: s.width, height: s.height, fps: s.fps, max_http_clients: 1000, max_ws_clients: 1000, max_clients_per_address: 1000 },
-    pipeline: { workers: s.workers, encoder: s.encoder },
+    pipeline: { workers: s.workers },
     source: s.camera
       ? { type: 'v4l2', device: EMULATED_DEVICE, pixel_format: 'mjpeg', jpeg_quality: 85 }
       : { type: 'synthetic', scene: 'moving' },
@@ -136,7 +147,10 @@ export async function runScenario(s: Scenario, progress: Progress, log: (line: s
     progress('starting', '');
     const path = (s.transport === 'ws' ? '/ws/video_feed' : '/video_feed') + (s.query ? `?${s.query}` : '');
     const env = s.camera ? await emulatedCameraEnv(s.width, s.height) : undefined;
-    server = await startServerProcess(s.server, serverConfig(s), opts.serverNodeArgs, env);
+    // The main-thread encoder is injected by an ablation entry point, never configured.
+    const inline = s.encoder === 'main_thread';
+    const kind = inline && s.server === 'uws' ? 'uws-main-thread' : s.server;
+    server = await startServerProcess(kind, serverConfig(s), opts.serverNodeArgs, env, inline && s.server === 'node-http' ? ['--main-thread-encoder'] : []);
     rss = new RssSampler(server.pid);
     pool = new LoadgenPool({
       port: server.port, kind: s.transport, path, clients: s.clients, slow: s.slow,

@@ -13,6 +13,7 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 /** Entry points, from dist/bench. */
 export const SERVER_ENTRIES = {
   uws: path.resolve(here, '../lib/main.js'),
+  'uws-main-thread': path.resolve(here, 'ablations/uws-main-thread-server.js'),
   'node-http': path.resolve(here, 'ablations/node-http-server.js'),
 } as const;
 export type ServerKind = keyof typeof SERVER_ENTRIES;
@@ -27,13 +28,13 @@ export interface ServerUnderTest {
 }
 
 export async function startServerProcess(
-  kind: ServerKind, config: Record<string, unknown>, nodeArgs: string[] = [], env?: NodeJS.ProcessEnv,
+  kind: ServerKind, config: Record<string, unknown>, nodeArgs: string[] = [], env?: NodeJS.ProcessEnv, serverArgs: string[] = [],
 ): Promise<ServerUnderTest> {
   const dir = mkdtempSync(path.join(tmpdir(), 'skyfeed-bench-'));
   const file = path.join(dir, 'bench.yaml');
   const http = { host: '127.0.0.1', port: 0, ...(config.http as object | undefined) };
   writeFileSync(file, stringify({ ...config, http }));
-  const proc = spawn(process.execPath, [...nodeArgs, SERVER_ENTRIES[kind], '--config', file], { stdio: ['ignore', 'pipe', 'pipe'], env });
+  const proc = spawn(process.execPath, [...nodeArgs, SERVER_ENTRIES[kind], '--config', file, ...serverArgs], { stdio: ['ignore', 'pipe', 'pipe'], env });
   let out = '';
   const keep = (d: Buffer) => {
     out += d;

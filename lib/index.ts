@@ -1,5 +1,16 @@
-// The public face: load a configuration and create a server from it.
+// The public face: load a configuration and create a server from it, or the
+// engine alone behind another front end (the benchmark's node:http
+// ablation); the parts such a front end and the benchmark's tools need.
 export { createServer, type SkyfeedServer, type ServerOptions } from './server.js';
+export { createEngine, type Engine, type EngineOptions } from './app/engine.js';
 export type { AppController, ControllerFlags } from './app/controller.js';
 export { loadConfig, validateConfig, ConfigError } from './config/load.js';
 export type { SkyfeedConfig } from './config/types.js';
+export { InlineEncoder } from './encode/inline-encoder.js';
+export type { JpegEncoder, JpegEncoderFactory } from './encode/jpeg-encoder.js';
+export type { EncodedFrame } from './encode/encoded-frame.js';
+export { realtimeJpeg } from './encode/jpeg-options.js';
+export { StreamClient } from './stream/stream-client.js';
+export { streamParams, type StreamParams } from './stream/stream-params.js';
+export type { QualityPolicy } from './policy/quality-tiers.js';
+export { QueryError } from './util/int-param.js';

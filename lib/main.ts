@@ -4,8 +4,10 @@
 //   node dist/lib/main.js token list|add NAME ROLE|revoke NAME [--config user.yaml]
 
 import { loadConfig, ConfigError } from './config/load.js';
-import { createServer, ListenError, tokensFileFor } from './server.js';
-import { NativeUwsMissing } from './http/uws.js';
+import { createServer } from './server.js';
+import { ListenError } from './http/listen.js';
+import { tokensFileFor } from './http/auth/bootstrap.js';
+import { NativeUwsMissing, TlsFileError } from './http/uws.js';
 import { existsSync } from 'node:fs';
 import { defaultUserConfigPath } from './config/paths.js';
 import { TokenError, TokenStore } from './http/auth/token-store.js';
@@ -87,7 +89,7 @@ async function main(): Promise<void> {
   const s = config.streaming;
   console.log(
     `skyfeed listening on ${server.context.secure ? 'https' : 'http'}://${config.http.host}:${port} ` +
-      `(source ${config.source.type}, ${s.width}x${s.height}@${s.fps}, q${s.quality}, ${server.context.pipeline.workers} encode workers)`,
+      `(source ${config.source.type}, ${s.width}x${s.height}@${s.fps}, q${s.quality}, ${server.context.jpeg.workers} encode workers)`,
   );
   const stop = (signal: string) => {
     console.log(`skyfeed: ${signal}, shutting down`);
@@ -112,7 +114,7 @@ main().catch((err) => {
     console.error(`skyfeed: ${err.message}`);
     process.exit(2);
   }
-  if (err instanceof ConfigError || err instanceof NativeUwsMissing || err instanceof ListenError || err instanceof TokenError) {
+  if (err instanceof ConfigError || err instanceof NativeUwsMissing || err instanceof ListenError || err instanceof TokenError || err instanceof TlsFileError) {
     console.error(`skyfeed: ${err.message}`);
     process.exit(1);
   }

@@ -3,8 +3,8 @@
 
 import { workerData } from 'node:worker_threads';
 import sharp from 'sharp';
-import { createEncoder } from '../lib/pipeline/encoder.js';
-import type { EncodeWorkerData } from '../lib/pipeline/messages.js';
+import { createEncoder } from '../lib/encode/encode-step.js';
+import type { EncodeWorkerData } from '../lib/encode/messages.js';
 
 // One libvips thread per encode: parallelism comes from the pool's workers,
 // and libvips' own threads would only fight them for the same cores.

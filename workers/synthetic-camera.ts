@@ -7,7 +7,7 @@
 // in capture→receive latency.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { RawRing, PixelFormat } from '../lib/pipeline/raw-ring.js';
+import { RawRing, PixelFormat } from '../lib/bus/raw-ring.js';
 import { SyntheticScene } from './synthetic-scene.js';
 
 export interface SyntheticCameraData {
@@ -15,6 +15,9 @@ export interface SyntheticCameraData {
   fps: number; // 0: render whenever the consumer has taken the previous frames
   still: boolean;
 }
+
+/** While nobody wants frames, one frame this often keeps the source alive for health and commands. */
+const IDLE_FRAME_MS = 1000;
 
 const { sab, fps, still } = workerData as SyntheticCameraData;
 const ring = RawRing.attach(sab);
@@ -30,14 +33,7 @@ let seq = (ring.latestSeq() + 1) & 0x7fffffff;
 const interval = fps > 0 ? 1000 / fps : 0;
 let next = performance.now();
 while (!ring.stopped()) {
-  if (fps > 0) {
-    const wait = next - performance.now();
-    if (wait > 0) ring.sleep(wait);
-    if (ring.stopped()) break;
-    next += interval;
-    // After a stall (debugger, overloaded machine) do not burst to catch up.
-    if (performance.now() - next > interval * 4) next = performance.now() + interval;
-  } else {
+  if (fps === 0) {
     // Demand-paced: stay within paceAhead frames of the oldest frame being
     // encoded; rendering frames nobody will encode would only steal CPU.
     const consumed = ring.consumed();
@@ -52,5 +48,18 @@ while (!ring.stopped()) {
   ring.commitWrite(seq, scene.frameBytes, PixelFormat.RGB24, t);
   port.postMessage(seq);
   seq = (seq + 1) & 0x7fffffff;
+  if (fps === 0) continue;
+  if (!ring.demanded()) {
+    // Nobody on the frame bus wants frames: idle until someone does, with
+    // one frame a second so health and "has a frame" stay true.
+    ring.waitDemand(IDLE_FRAME_MS);
+    next = performance.now();
+    continue;
+  }
+  next += interval;
+  // After a stall (debugger, overloaded machine) do not burst to catch up.
+  if (performance.now() - next > interval * 4) next = performance.now() + interval;
+  const wait = next - performance.now();
+  if (wait > 0) ring.sleep(wait);
 }
 port.postMessage({ type: 'stopped' });

@@ -5,7 +5,7 @@
 // patterns baked in, so a frame costs one memcpy plus drawing the targets and
 // the counter (about 0.1 ms at 640x480 instead of a per-pixel noise loop).
 
-import { drawText, textWidth, GLYPH_H } from '../lib/capture/bitmap-font.js';
+import { drawText, textWidth, GLYPH_H } from '../lib/util/bitmap-font.js';
 
 export interface Box {
   id: number;

@@ -3,9 +3,7 @@
 // wire format; backpressure is res.write()'s return value and 'drain'.
 
 import type { ServerResponse } from 'node:http';
-import type { EncodedFrame } from '../../lib/pipeline/encoded-frame.js';
-import { StreamClient } from '../../lib/stream/stream-client.js';
-import type { QualityPolicy } from '../../lib/stream/quality-tiers.js';
+import { StreamClient, type EncodedFrame, type QualityPolicy } from '../../lib/index.js';
 
 // node:http queues a write by reference when the socket cannot take it at
 // once, and the encoded-ring slot behind frame.part is reused a few frames

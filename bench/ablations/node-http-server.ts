@@ -1,29 +1,21 @@
 #!/usr/bin/env node
-// Ablation (b): the same engine (config, FramePipeline, Fanout, StreamStats)
-// served over node:http instead of uWebSockets.js, so the bench's comparison
-// isolates the HTTP layer. Bench-only: serves /video_feed (same wire format),
-// /stats and /status, nothing else. Same CLI and start-up line as
-// lib/main.ts: `node node-http-server.js --config FILE`.
+// Ablation (b): the same engine (createEngine: frame bus, source, JPEG
+// pipeline, fan-out, stats) served over node:http instead of
+// uWebSockets.js, so the bench's comparison isolates the HTTP layer.
+// Bench-only: serves /video_feed (same wire format), /stats and /status,
+// nothing else. Same CLI and start-up line as lib/main.ts:
+// `node node-http-server.js --config FILE [--main-thread-encoder]`.
 
 import http from 'node:http';
-import { loadConfig } from '../../lib/config/load.js';
-import { FramePipeline, pipelineOptions } from '../../lib/pipeline/frame-pipeline.js';
-import { Fanout } from '../../lib/stream/fanout.js';
-import { StreamStats } from '../../lib/stream/stream-stats.js';
-import { createSource } from '../../lib/capture/create-source.js';
-import { QueryError } from '../../lib/http/query.js';
-import { streamParams, type StreamParams } from '../../lib/stream/stream-params.js';
-import { qualityPolicy, type QualityPolicy } from '../../lib/stream/quality-tiers.js';
+import { createEngine, InlineEncoder, loadConfig, QueryError, streamParams, type StreamParams } from '../../lib/index.js';
 import { NodeHttpMjpegClient } from './node-http-client.js';
 
 const argv = process.argv.slice(2);
 const ci = argv.indexOf('--config');
 const config = loadConfig(ci >= 0 ? argv[ci + 1] : undefined);
 const s = config.streaming;
-const pipeline = new FramePipeline(pipelineOptions(config));
-const fanout = new Fanout(pipeline, s.stalled_client_timeout_s);
-const stats = new StreamStats(pipeline, fanout);
-const policy: QualityPolicy = qualityPolicy(s);
+const engine = createEngine(config, argv.includes('--main-thread-encoder') ? { encoder: () => new InlineEncoder() } : {});
+const { fanout, stats, policy, video, jpeg } = engine;
 const startedAt = Date.now();
 
 function json(res: http.ServerResponse, code: number, body: unknown): void {
@@ -57,7 +49,7 @@ const server = http.createServer((req, res) => {
   if (url.pathname === '/stats') return json(res, 200, stats.snapshot(s.fps, s.quality));
   if (url.pathname === '/status') {
     return json(res, 200, {
-      video_status: pipeline.source?.health().state ?? 'unavailable',
+      video_status: video.source?.health().state ?? 'unavailable',
       streaming: { fps: s.fps, capture_fps: stats.captureFps, encoded_fps: stats.encodedFps, width: s.width, height: s.height },
       clients: { http: fanout.count('mjpeg'), ws: 0 },
       uptime: (Date.now() - startedAt) / 1000,
@@ -66,11 +58,11 @@ const server = http.createServer((req, res) => {
   json(res, 404, { detail: `Not Found: ${url.pathname}` });
 });
 
-await pipeline.start(createSource(config));
+await engine.start();
 server.listen(config.http.port, config.http.host, () => {
   const addr = server.address();
   const port = typeof addr === 'object' && addr ? addr.port : config.http.port;
-  console.log(`skyfeed listening on http://${config.http.host}:${port} (node:http ablation, ${s.width}x${s.height}@${s.fps}, ${pipeline.workers} encode workers)`);
+  console.log(`skyfeed listening on http://${config.http.host}:${port} (node:http ablation, ${s.width}x${s.height}@${s.fps}, ${jpeg.workers} encode workers)`);
 });
 
 let stopping = false;
@@ -79,10 +71,9 @@ const stop = () => {
   stopping = true;
   setTimeout(() => process.exit(0), 1800).unref();
   server.close();
-  fanout.closeAll(1001, 'Server shutting down');
-  stats.close();
+  const closed = engine.close(); // ends the streams first (closing boundary), then the sockets go
   server.closeAllConnections();
-  pipeline.close().finally(() => process.exit(0));
+  closed.finally(() => process.exit(0));
 };
 process.once('SIGTERM', stop);
 process.once('SIGINT', stop);

@@ -3,20 +3,16 @@
 // data: a commanded box is reported as commanded and not tracked, with no
 // confidence, motion or velocity; the follower publishes no setpoints.
 
-import { ApiError } from '../errors.js';
-import type { AppController, ControllerFlags, OffboardReport, OffboardState, ReconnectResult } from './controller.js';
+import { SkyfeedError } from '../errors.js';
+import type { AppController, ControllerFlags, OffboardReport, OffboardState } from './controller.js';
 import { centerOf, normalizedBox, toPixelBox, toPixelPoint, type FrameSize, type PixelBox } from './geometry.js';
 import { findByName, followerProfiles, trackerTypes } from './catalog.js';
-import type { VideoHealth } from '../capture/video-health.js';
 
 export interface ControllerDeps {
   /** The running frame size. */
   frame(): FrameSize;
   /** True once the source delivered a frame; commands are refused before. */
   hasFrame(): boolean;
-  videoHealth(): VideoHealth;
-  /** Reopens the video source; resolves once a new frame arrived or the wait ran out. */
-  reconnectVideo(): Promise<boolean>;
   initialTracker?: string;
   initialProfile?: string;
 }
@@ -40,7 +36,7 @@ export class BuiltinController implements AppController {
   }
 
   #requireFrame(): void {
-    if (!this.#deps.hasFrame()) throw new ApiError(409, 'No video frame received yet; commands are accepted once the video source delivers frames');
+    if (!this.#deps.hasFrame()) throw new SkyfeedError('SKYFEED_ERR_NO_VIDEO_FRAME', 'No video frame received yet; commands are accepted once the video source delivers frames');
   }
 
   trackerData(): Record<string, unknown> {
@@ -117,7 +113,7 @@ export class BuiltinController implements AppController {
 
   smartClick(x: number, y: number): Record<string, unknown> {
     this.#requireFrame();
-    if (!this.flags.smart_mode_active) throw new ApiError(400, 'Smart mode is not active; enable it with /commands/toggle_smart_mode');
+    if (!this.flags.smart_mode_active) throw new SkyfeedError('SKYFEED_ERR_SMART_MODE_OFF', 'Smart mode is not active; enable it with /commands/toggle_smart_mode');
     const p = toPixelPoint(x, y, this.#deps.frame());
     return {
       status: 'Click processed', x, y, pixel: p,
@@ -185,8 +181,8 @@ export class BuiltinController implements AppController {
 
   switchTracker(name: string): Record<string, unknown> {
     const t = findByName(trackerTypes, name);
-    if (!t) throw new ApiError(400, `Unknown tracker type ${JSON.stringify(name)}; valid: ${trackerTypes.map((x) => x.name).join(', ')}`);
-    if (this.flags.following_active) throw new ApiError(409, 'Cannot switch tracker while following is active; stop offboard mode first');
+    if (!t) throw new SkyfeedError('SKYFEED_ERR_UNKNOWN_TRACKER', `Unknown tracker type ${JSON.stringify(name)}; valid: ${trackerTypes.map((x) => x.name).join(', ')}`);
+    if (this.flags.following_active) throw new SkyfeedError('SKYFEED_ERR_FOLLOWING_ACTIVE', 'Cannot switch tracker while following is active; stop offboard mode first');
     const old = this.#tracker;
     this.#tracker = t.name;
     return {
@@ -203,7 +199,7 @@ export class BuiltinController implements AppController {
 
   switchProfile(name: string): Record<string, unknown> {
     const p = findByName(followerProfiles, name);
-    if (!p) throw new ApiError(400, `Unknown follower profile ${JSON.stringify(name)}; valid: ${followerProfiles.map((x) => x.name).join(', ')}`);
+    if (!p) throw new SkyfeedError('SKYFEED_ERR_UNKNOWN_PROFILE', `Unknown follower profile ${JSON.stringify(name)}; valid: ${followerProfiles.map((x) => x.name).join(', ')}`);
     const old = this.#profile;
     this.#profile = p.name;
     if (this.flags.following_active) this.#followingSince = Date.now();
@@ -211,15 +207,5 @@ export class BuiltinController implements AppController {
       status: 'success', action: 'profile_switched', old_profile: old, new_profile: p.name,
       message: old === p.name ? `Profile already ${p.name}` : `Follower profile switched from ${old} to ${p.name}`,
     };
-  }
-
-  videoHealth(): VideoHealth {
-    return this.#deps.videoHealth();
-  }
-
-  async reconnectVideo(): Promise<ReconnectResult> {
-    const ok = await this.#deps.reconnectVideo();
-    const video = this.#deps.videoHealth();
-    return { ok, message: ok ? 'Video source reconnected' : 'Video source still down after the reconnect attempt', video };
   }
 }

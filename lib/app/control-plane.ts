@@ -1,71 +1,33 @@
-// Builds the control side of the server (controller, config service, rate
-// limiter) from the engine parts, and decides how `immediate` config
-// parameters reach the running engine. Source swaps (fps change, video
-// reconnect) share one lock: two swaps at once would leak a running source.
+// Builds the control side of the server around an engine: the controller
+// (tracking, smart mode, offboard), the config store and the live settings
+// that apply its immediate tier, and the rate limiter.
 
-import type { ServerContext } from '../http/context.js';
-import { RateLimiter } from '../http/rate-limit.js';
 import { ConfigService } from '../config/config-service.js';
-import { createSource } from '../capture/create-source.js';
-import { Mutex } from '../util/mutex.js';
+import { RateLimiter } from '../util/rate-limiter.js';
 import { BuiltinController } from './builtin-controller.js';
-import { videoHealthBody } from '../capture/video-health.js';
+import { LiveSettings } from './live-settings.js';
+import type { Engine } from './engine.js';
 
 export interface ControlPlaneOptions {
   /** The user's YAML the config API writes; undefined: writes refused. */
   configFile?: string;
 }
 
-type Core = Omit<ServerContext, 'controller' | 'settings' | 'limiter' | 'auth' | 'routes'>;
+export interface ControlPlane {
+  controller: BuiltinController;
+  settings: LiveSettings;
+  limiter: RateLimiter;
+}
 
-/** How long a reconnect waits for the first new frame. */
-const RECONNECT_WAIT_MS = 3000;
-
-export function createControlPlane(core: Core, opts: ControlPlaneOptions = {}): Pick<ServerContext, 'controller' | 'settings' | 'limiter'> {
-  const { config, pipeline, stats, live } = core;
-  const sourceLock = new Mutex();
+export function createControlPlane(engine: Engine, opts: ControlPlaneOptions = {}): ControlPlane {
+  const { config, jpeg, fanout, video, policy } = engine;
   const limiter = new RateLimiter(config.rate_limit);
-
-  // Live camera frames only: the NO SIGNAL frames a failed source shows its
-  // viewers pass through the pipeline too, and must not let tracking start
-  // on a placeholder picture.
-  const hasFrame = () => (pipeline.source?.health().frames ?? 0) > 0;
-
-  const reconnectVideo = () => sourceLock.run(async () => {
-    // A self-healing source (v4l2, ffmpeg) knows how to retry in place.
-    const current = pipeline.source;
-    if (current?.reconnect) return current.reconnect();
-    const fresh = createSource(config);
-    try {
-      await pipeline.replaceSource(fresh);
-    } catch {
-      return false; // the source's health carries the error
-    }
-    // Count only the new source's frames: the old one may deliver while closing.
-    const deadline = Date.now() + RECONNECT_WAIT_MS;
-    while (fresh.health().frames === 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 25));
-    return fresh.health().frames > 0;
-  });
-
   const controller = new BuiltinController({
     frame: () => ({ width: config.streaming.width, height: config.streaming.height }),
-    hasFrame,
-    videoHealth: () => videoHealthBody(pipeline.source, config.streaming.fps, stats.captureFps),
-    reconnectVideo,
+    hasFrame: () => video.hasLiveFrame(),
   });
-
-  const applyImmediate = async (section: string, param: string, value: unknown) => {
-    const key = `${section}.${param}`;
-    if (key === 'streaming.fps') return sourceLock.run(() => live.setFps(value as number));
-    if (key === 'streaming.quality') return live.setQuality(value as number);
-    if (section === 'rate_limit') {
-      (config.rate_limit as unknown as Record<string, unknown>)[param] = value;
-      return limiter.configure(config.rate_limit);
-    }
-    throw new Error(`${key} has no live setter`);
-  };
-
-  const settings = new ConfigService(config, { file: opts.configFile, applyImmediate });
-  settings.init().catch((err: Error) => console.error(`skyfeed: cleaning stale config temp files failed: ${err.message}`));
+  const store = new ConfigService(config, { file: opts.configFile });
+  store.init().catch((err: Error) => console.error(`skyfeed: cleaning stale config temp files failed: ${err.message}`));
+  const settings = new LiveSettings(config, { store, jpeg, fanout, video, limiter, policy });
   return { controller, settings, limiter };
 }

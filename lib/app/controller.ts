@@ -1,9 +1,9 @@
 // The boundary the HTTP routes call. Routes never touch engine state
 // directly; a later controller with real trackers and a follower implements
-// the same interface. Methods throw ApiError for refusals (409, 400, 422).
+// the same interface. Methods throw SkyfeedError for refusals (no frame yet,
+// smart mode off, following active, unknown names, bad geometry).
 
 import type { PixelBox } from './geometry.js';
-import type { VideoHealth } from '../capture/video-health.js';
 import type { FollowerProfile, TrackerType } from './catalog.js';
 
 export interface ControllerFlags {
@@ -35,12 +35,6 @@ export interface OffboardReport {
   was_active?: boolean;
 }
 
-export interface ReconnectResult {
-  ok: boolean;
-  message: string;
-  video: VideoHealth;
-}
-
 export interface AppController {
   /** Live flags; read by /status on every request, so no allocation. */
   readonly flags: Readonly<ControllerFlags>;
@@ -62,7 +56,4 @@ export interface AppController {
   switchTracker(name: string): Record<string, unknown>;
   followerProfiles(): { current_profile: string; profiles: readonly FollowerProfile[]; [k: string]: unknown };
   switchProfile(name: string): Record<string, unknown>;
-
-  videoHealth(): VideoHealth;
-  reconnectVideo(): Promise<ReconnectResult>;
 }

@@ -3,7 +3,7 @@
 // `center` in [-1,1] with the frame centre at 0 (y down); normalized_bbox
 // uses that system for x,y and fractions of the frame for w,h.
 
-import { ApiError } from '../errors.js';
+import { SkyfeedError } from '../errors.js';
 
 export interface PixelBox {
   x: number;
@@ -32,7 +32,7 @@ export function toPixelBox(b: PixelBox, frame: FrameSize): PixelBox {
     problems.push(`box must lie inside the ${frame.width}x${frame.height} frame`);
   }
   if (problems.length) {
-    throw new ApiError(422, problems.map((msg) => ({ loc: ['body'], msg, type: 'value_error', input: b })));
+    throw new SkyfeedError('SKYFEED_ERR_GEOMETRY_INVALID', problems.map((msg) => ({ loc: ['body'], msg, type: 'value_error', input: b })));
   }
   return box;
 }
@@ -41,7 +41,7 @@ export function toPixelBox(b: PixelBox, frame: FrameSize): PixelBox {
 export function toPixelPoint(x: number, y: number, frame: FrameSize): { x: number; y: number } {
   const p = inUnit(x) && inUnit(y) ? { x: x * frame.width, y: y * frame.height } : { x, y };
   if (p.x < 0 || p.y < 0 || p.x > frame.width || p.y > frame.height) {
-    throw new ApiError(422, [{ loc: ['body'], msg: `point must lie inside the ${frame.width}x${frame.height} frame`, type: 'value_error', input: { x, y } }]);
+    throw new SkyfeedError('SKYFEED_ERR_GEOMETRY_INVALID', [{ loc: ['body'], msg: `point must lie inside the ${frame.width}x${frame.height} frame`, type: 'value_error', input: { x, y } }]);
   }
   return p;
 }

@@ -4,8 +4,8 @@
 
 import type { ChildProcess } from 'node:child_process';
 import { findExecutable, spawnTied } from '../util/spawn-tied.js';
-import type { RawRing } from '../pipeline/raw-ring.js';
-import { PixelFormat } from '../pipeline/raw-ring.js';
+import type { RawRing } from '../bus/raw-ring.js';
+import { PixelFormat } from '../bus/raw-ring.js';
 import { SourceUnavailable, type LiveSession, type SessionEvents } from './live-session.js';
 import { ffmpegArgs, type FfmpegArgsOptions } from './ffmpeg-args.js';
 import { JpegSplitter } from './jpeg-splitter.js';

@@ -4,7 +4,7 @@
 // touches the raw ring at a time: the session while it exists, the NO SIGNAL
 // generator otherwise.
 
-import type { RawRing } from '../pipeline/raw-ring.js';
+import type { RawRing } from '../bus/raw-ring.js';
 
 export interface SessionEvents {
   /** Frame `seq` is complete in the ring. */

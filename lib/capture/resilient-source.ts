@@ -1,8 +1,7 @@
 // Self-healing wrapper around a live source (V4L2, ffmpeg): reconnects with
-// exponential backoff, watches for stalls, and while the signal is down writes
-// a NO SIGNAL frame (with the time since the loss) into the raw ring at a low
-// rate, so viewers keep their stream and switch back to live frames on the
-// same connection when the source recovers.
+// exponential backoff and watches for stalls; while the signal is down its
+// NoSignalWriter keeps viewers' streams alive, and live frames resume on the
+// same connections when the source recovers.
 //
 // Health states (api-contract.md "Video resilience"):
 //   healthy     live frames flowing
@@ -11,11 +10,11 @@
 //   failed      FAILED_AFTER or more consecutive failures; still retrying every max backoff
 //   unavailable cannot work in this build (SourceUnavailable) or closed
 
-import type { RawRing } from '../pipeline/raw-ring.js';
-import { PixelFormat } from '../pipeline/raw-ring.js';
-import type { FrameSink, FrameSource, SourceHealth } from './source.js';
+import type { RawRing } from '../bus/raw-ring.js';
+import { RECONNECT_WAIT_MS, type FrameSink, type FrameSource, type SourceHealth } from './source.js';
 import { SourceUnavailable, type LiveSession } from './live-session.js';
-import { NoSignalFrame } from './no-signal.js';
+import { NoSignalWriter, type NoSignalText } from './no-signal-writer.js';
+import { FpsMeter } from './fps-meter.js';
 
 export interface ResilientOptions {
   /** Requested fps, reported in health. */
@@ -33,8 +32,6 @@ export interface ResilientOptions {
 
 /** Consecutive failures after which the state reads `failed` instead of `degraded`. */
 export const FAILED_AFTER = 5;
-/** How long a forced reconnect waits for the first live frame. */
-const RECONNECT_WAIT_MS = 4000;
 const WATCHDOG_MS = 500;
 
 const now = () => performance.timeOrigin + performance.now();
@@ -45,7 +42,7 @@ export class ResilientSource implements FrameSource {
   readonly #opts: ResilientOptions;
   #ring: RawRing | null = null;
   #sink: FrameSink | null = null;
-  #noSignal: NoSignalFrame | null = null;
+  #noSignal: NoSignalWriter | null = null;
   #session: LiveSession | null = null;
   /** Bumped whenever a session is dropped, so late events from it are ignored. */
   #epoch = 0;
@@ -55,8 +52,7 @@ export class ResilientSource implements FrameSource {
   #retryTimer: NodeJS.Timeout | null = null;
   #blankTimer: NodeJS.Timeout | null = null;
   #watchdog: NodeJS.Timeout | null = null;
-  #fpsFrames = 0;
-  #fpsAt = 0;
+  #fps = new FpsMeter(now());
   #closing = false;
   #permanent = false;
   #liveWaiters: Array<() => void> = [];
@@ -79,8 +75,8 @@ export class ResilientSource implements FrameSource {
   async open(ring: RawRing, sink: FrameSink): Promise<void> {
     this.#ring = ring;
     this.#sink = sink;
-    this.#noSignal = new NoSignalFrame(ring.width, ring.height);
-    this.#fpsAt = now();
+    this.#noSignal = new NoSignalWriter(ring, sink, this.#opts.noSignalFps, (t) => this.#noSignalText(t));
+    this.#fps = new FpsMeter(now());
     this.#watchdog = setInterval(() => this.#tick(), WATCHDOG_MS);
     this.#watchdog.unref();
     this.#health.state = 'recovering';
@@ -133,7 +129,7 @@ export class ResilientSource implements FrameSource {
     if (this.#closing) return;
     this.#closing = true;
     this.#clearRetry();
-    this.#stopBlanks();
+    this.#noSignal?.stop();
     if (this.#watchdog) clearInterval(this.#watchdog);
     this.#watchdog = null;
     this.#epoch++;
@@ -152,7 +148,7 @@ export class ResilientSource implements FrameSource {
     if (this.#closing) return false;
     const epoch = ++this.#epoch;
     // Single writer: NO SIGNAL frames stop before the session writes.
-    this.#stopBlanks();
+    this.#noSignal?.stop();
     this.#health.isRecovering = true;
     this.#health.nextRecoveryAt = 0;
     if (this.#health.state !== 'healthy') this.#health.state = 'recovering';
@@ -193,7 +189,7 @@ export class ResilientSource implements FrameSource {
     h.frames++;
     h.lastFrameAt = this.#ring!.captureTime(this.#ring!.slotOf(seq));
     this.#lastLiveAt = t;
-    this.#fpsFrames++;
+    this.#fps.count();
     if (h.state !== 'healthy') {
       if (h.consecutiveFailures > 0 || h.recoveryAttempts > 0) {
         this.#log(`recovered (${h.format}) after ${h.consecutiveFailures} failure(s), ${((t - h.lostAt) / 1000).toFixed(1)} s without signal`);
@@ -249,7 +245,7 @@ export class ResilientSource implements FrameSource {
         void this.#attempt();
       }, delay);
     }
-    this.#startBlanks();
+    if (!this.#closing) this.#noSignal?.start();
   }
 
   #clearRetry(): void {
@@ -258,32 +254,14 @@ export class ResilientSource implements FrameSource {
     this.#health.nextRecoveryAt = 0;
   }
 
-  // ---- NO SIGNAL frames ----
-
-  #startBlanks(): void {
-    if (this.#blankTimer || this.#closing) return;
-    this.#writeBlank();
-    this.#blankTimer = setInterval(() => this.#writeBlank(), Math.round(1000 / Math.max(1, this.#opts.noSignalFps)));
-  }
-
-  #stopBlanks(): void {
-    if (this.#blankTimer) clearInterval(this.#blankTimer);
-    this.#blankTimer = null;
-  }
-
-  #writeBlank(): void {
-    const ring = this.#ring!;
+  /** What the NO SIGNAL frame says at time `t`. */
+  #noSignalText(t: number): NoSignalText {
     const h = this.#health;
-    const t = now();
     let detail: string;
     if (h.state === 'unavailable') detail = `${this.type} unavailable`;
     else if (h.nextRecoveryAt > t) detail = `${this.type} reconnecting in ${Math.ceil((h.nextRecoveryAt - t) / 1000)} s`;
     else detail = `${this.type} reconnecting`;
-    const seq = (ring.latestSeq() + 1) & 0x7fffffff;
-    const out = ring.beginWrite(seq);
-    this.#noSignal!.render(out, h.lostAt || t, t, detail);
-    ring.commitWrite(seq, this.#noSignal!.bytes, PixelFormat.RGB24, t);
-    this.#sink!.frame(seq);
+    return { lostAt: h.lostAt || t, detail };
   }
 
   // ---- watchdog: stalls and the effective fps ----
@@ -291,11 +269,7 @@ export class ResilientSource implements FrameSource {
   #tick(): void {
     const t = now();
     const h = this.#health;
-    if (t - this.#fpsAt >= 1000) {
-      h.effectiveFps = Math.round((this.#fpsFrames * 1000 * 10) / (t - this.#fpsAt)) / 10;
-      this.#fpsFrames = 0;
-      this.#fpsAt = t;
-    }
+    h.effectiveFps = this.#fps.sample(t);
     if (!this.#session || this.#closing || this.#reconnecting) return;
     const since = Math.max(this.#lastLiveAt, this.#sessionStartedAt);
     if (t - since > this.#opts.stallTimeoutMs) {

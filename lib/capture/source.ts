@@ -4,7 +4,10 @@
 // YUYV) or a complete JPEG (PixelFormat.JPEG, e.g. an MJPEG camera): the slot's
 // format field says which, so "already JPEG" frames use the same path.
 
-import type { RawRing } from '../pipeline/raw-ring.js';
+import type { RawRing } from '../bus/raw-ring.js';
+
+/** How long a forced reconnect (POST /api/video/reconnect) waits for the first new frame. */
+export const RECONNECT_WAIT_MS = 3000;
 
 /** Health states as the original's /api/video/health reports them. */
 export type SourceState = 'healthy' | 'degraded' | 'recovering' | 'failed' | 'unavailable';

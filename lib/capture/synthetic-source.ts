@@ -3,8 +3,8 @@
 // cores. If the thread dies it is restarted after a second, and health shows it.
 
 import { Worker } from 'node:worker_threads';
-import type { RawRing } from '../pipeline/raw-ring.js';
-import { WORKER_HEAP_LIMITS } from '../pipeline/encode-pool.js';
+import type { RawRing } from '../bus/raw-ring.js';
+import { WORKER_HEAP_LIMITS } from '../util/worker-limits.js';
 import type { FrameSink, FrameSource, SourceHealth } from './source.js';
 
 export interface SyntheticSourceOptions {

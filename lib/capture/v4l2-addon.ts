@@ -48,7 +48,7 @@ export interface V4l2Addon {
 }
 
 /** The repository root (binding.gyp, build/): this file runs as dist/lib/capture/v4l2-addon.js. */
-const root = fileURLToPath(new URL('../../../', import.meta.url));
+const root = fileURLToPath(new URL('../../..', import.meta.url));
 
 let cached: V4l2Addon | Error | null = null;
 

@@ -1,22 +1,14 @@
 // One opened V4L2 device as a live session. The capture loop runs in a worker
-// thread (workers/v4l2-capture.ts) that writes straight into the raw ring;
+// thread (lib/capture/v4l2-capture-loop.ts) that writes straight into the raw ring;
 // the main thread only receives sequence numbers.
 
 import { Worker } from 'node:worker_threads';
-import type { RawRing } from '../pipeline/raw-ring.js';
+import type { RawRing } from '../bus/raw-ring.js';
 import { SourceUnavailable, type LiveSession, type SessionEvents } from './live-session.js';
 import { loadV4l2Addon } from './v4l2-addon.js';
-import type { V4l2CaptureData } from '../../workers/v4l2-capture.js';
+import type { V4l2CaptureData, V4l2CaptureOptions } from './v4l2-capture-loop.js';
 
-export interface V4l2SessionOptions {
-  device: string;
-  width: number;
-  height: number;
-  fps: number;
-  /** Omitted: MJPEG when the camera offers it, else YUYV. */
-  pixelFormat?: 'mjpeg' | 'yuyv';
-  buffers: number;
-}
+export type V4l2SessionOptions = V4l2CaptureOptions;
 
 const workerUrl = new URL('../../workers/v4l2-capture.js', import.meta.url);
 /** The thread sees the stop flag within one poll timeout; terminate is the backstop. */

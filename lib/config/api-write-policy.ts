@@ -8,7 +8,7 @@
 
 import { realpathSync } from 'node:fs';
 import path from 'node:path';
-import { ApiError } from '../errors.js';
+import { SkyfeedError } from '../errors.js';
 import { isFileOnly } from './schema-meta.js';
 
 /** Network streams ffmpeg may open for an API caller. */
@@ -19,8 +19,8 @@ const DEVICE_RE = /^\/dev\/(video\d{1,3}|v4l\/by-(id|path)\/[A-Za-z0-9._:+-]{1,2
 // eslint-disable-next-line no-control-regex
 const CONTROL_RE = /[\u0000-\u001f\u007f]/;
 
-function refuse(section: string, param: string): ApiError {
-  return new ApiError(403, `${section}.${param} is file-only: it chooses a program, its arguments, the listener or who is trusted, ` +
+function refuse(section: string, param: string): SkyfeedError {
+  return new SkyfeedError('SKYFEED_ERR_CONFIG_FILE_ONLY', `${section}.${param} is file-only: it chooses a program, its arguments, the listener or who is trusted, ` +
     'so it changes only by editing the config file');
 }
 
@@ -39,10 +39,10 @@ function resolvedDirs(mediaDirs: readonly string[]): string[] {
 
 function checkInput(value: unknown, mediaDirs: readonly string[]): void {
   if (typeof value !== 'string') return; // the schema reports the type
-  if (CONTROL_RE.test(value)) throw new ApiError(422, 'source.input: control characters are not allowed');
+  if (CONTROL_RE.test(value)) throw new SkyfeedError('SKYFEED_ERR_CONFIG_SOURCE_NOT_ALLOWED', 'source.input: control characters are not allowed');
   if (URL_RE.test(value) || DEVICE_RE.test(value)) return;
   if (!path.isAbsolute(value)) {
-    throw new ApiError(422, 'source.input: through the API, use a device (/dev/video0), an rtsp/http(s)/udp/srt URL, ' +
+    throw new SkyfeedError('SKYFEED_ERR_CONFIG_SOURCE_NOT_ALLOWED', 'source.input: through the API, use a device (/dev/video0), an rtsp/http(s)/udp/srt URL, ' +
       'or an absolute path to a file under source.media_dirs; other ffmpeg inputs (options, lavfi, concat:, file:, subfile: ...) ' +
       'can only be set in the config file');
   }
@@ -50,22 +50,23 @@ function checkInput(value: unknown, mediaDirs: readonly string[]): void {
   try {
     real = realpathSync(value);
   } catch {
-    throw new ApiError(422, `source.input: ${value} does not exist`);
+    throw new SkyfeedError('SKYFEED_ERR_CONFIG_SOURCE_NOT_ALLOWED', `source.input: ${value} does not exist`);
   }
   const dirs = resolvedDirs(mediaDirs);
   if (!dirs.some((d) => real.startsWith(d.endsWith(path.sep) ? d : d + path.sep))) {
-    throw new ApiError(422, `source.input: ${value} is not inside source.media_dirs (${dirs.length ? dirs.join(', ') : 'none configured'})`);
+    throw new SkyfeedError('SKYFEED_ERR_CONFIG_SOURCE_NOT_ALLOWED', `source.input: ${value} is not inside source.media_dirs (${dirs.length ? dirs.join(', ') : 'none configured'})`);
   }
 }
 
 function checkDevice(value: unknown): void {
   if (typeof value === 'string' && !DEVICE_RE.test(value)) {
-    throw new ApiError(422, 'source.device: through the API, only /dev/videoN or /dev/v4l/by-id|by-path/... devices');
+    throw new SkyfeedError('SKYFEED_ERR_CONFIG_SOURCE_NOT_ALLOWED', 'source.device: through the API, only /dev/videoN or /dev/v4l/by-id|by-path/... devices');
   }
 }
 
 /**
- * Throws ApiError 403 for a file-only key and 422 for a source path or URL
+ * Throws SKYFEED_ERR_CONFIG_FILE_ONLY for a file-only key and
+ * SKYFEED_ERR_CONFIG_SOURCE_NOT_ALLOWED for a source path or URL
  * the API may not set. `mediaDirs`: source.media_dirs of the saved file.
  */
 export function checkApiWrite(section: string, param: string, value: unknown, mediaDirs: readonly string[]): void {

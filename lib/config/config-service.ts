@@ -1,28 +1,29 @@
-// The configuration API's engine. Every write runs under one mutex so two
-// PUTs never interleave: re-read the user's YAML, validate the whole
-// resulting configuration with the same rules the loader uses, back up the
-// old file, write the new one atomically (comments kept via yaml's Document
-// API), record an audit line, then apply `immediate` parameters live.
+// The configuration store: validates, saves and audits; it applies nothing
+// to the running server (lib/app/live-settings.ts does, for the `immediate`
+// tier). Every write runs under one mutex so two writes never interleave:
+// re-read the user's YAML, validate the whole resulting configuration with
+// the same rules the loader uses, back up the old file, write the new one
+// atomically (comments kept via yaml's Document API), record an audit line.
 
 import { existsSync, readFileSync } from 'node:fs';
 import { readFile, mkdir } from 'node:fs/promises';
 import path from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import { Document, parseDocument } from 'yaml';
-import { ApiError } from '../errors.js';
+import { SkyfeedError } from '../errors.js';
 import { Mutex } from '../util/mutex.js';
 import { ConfigError, loadDefaults, validateConfig } from './load.js';
 import { deepMerge, isPlainObject } from './merge.js';
 import { removeStaleTemps, writeFileAtomic, type WriteHooks } from './atomic-write.js';
 import { BackupStore, type BackupEntry } from './backups.js';
 import { AuditLog, type AuditRecord } from './audit-log.js';
-import { paramNode, reloadTier, type ReloadTier } from './schema-meta.js';
+import { paramNode } from './schema-meta.js';
 import { checkApiWrite } from './api-write-policy.js';
 import { redactConfig, redactValue } from './redact.js';
 import type { SkyfeedConfig } from './types.js';
 
 export interface ConfigServiceOptions {
-  /** The user's YAML; undefined makes the API read-only (409 on writes). */
+  /** The user's YAML; undefined makes the API read-only (writes refused). */
   file?: string;
   /**
    * Where backups and the audit log go; default `<file's dir>/backups/<file's
@@ -30,25 +31,34 @@ export interface ConfigServiceOptions {
    * restore) each other's backups.
    */
   backupDir?: string;
-  /** Applies an `immediate` parameter to the running server. */
-  applyImmediate?(section: string, param: string, value: unknown): Promise<void> | void;
   /** Test seam for the crash test; production passes nothing. */
   writeHooks?: WriteHooks;
 }
 
-export interface ChangeResult {
-  success: true;
+/** One parameter written (or found unchanged): raw values, for the caller to apply and answer. */
+export interface SavedChange {
+  section: string;
+  param: string;
+  value: unknown;
+  old: unknown;
+  /** False when there was nothing to write (a revert of a key the file did not set). */
+  saved: boolean;
+  backup: BackupEntry | null;
+}
+
+/** A parameter whose value differs between two configurations. */
+export interface ParamChange {
   section: string;
   parameter: string;
-  value: unknown;
-  old_value: unknown;
-  validation: { valid: true; errors: string[]; warnings: string[] };
-  saved: boolean;
-  applied: boolean;
-  reload_tier: ReloadTier;
-  reboot_required: boolean;
-  backup_id: string | null;
-  timestamp: number;
+  previous: unknown;
+  current: unknown;
+}
+
+/** A backup written over the file: what changed, raw values. */
+export interface RestoredBackup {
+  id: string;
+  backup: BackupEntry | null;
+  changed: ParamChange[];
 }
 
 type Sections = Record<string, Record<string, unknown>>;
@@ -99,16 +109,16 @@ export class ConfigService {
 
   section(name: string): Record<string, unknown> {
     const s = (this.#shown as unknown as Sections)[name];
-    if (!Object.hasOwn(this.#shown, name) || !s) throw new ApiError(404, `Unknown config section ${JSON.stringify(name)}`);
+    if (!Object.hasOwn(this.#shown, name) || !s) throw new SkyfeedError('SKYFEED_ERR_CONFIG_UNKNOWN_SECTION', `Unknown config section ${JSON.stringify(name)}`);
     return s;
   }
 
-  /** 404 unless section.param is in the schema. */
+  /** Refuses (SKYFEED_ERR_CONFIG_UNKNOWN_PARAM) unless section.param is in the schema. */
   static requireParam(section: string, param: string): void {
-    if (!paramNode(section, param)) throw new ApiError(404, `Unknown config parameter ${section}.${param}`);
+    if (!paramNode(section, param)) throw new SkyfeedError('SKYFEED_ERR_CONFIG_UNKNOWN_PARAM', `Unknown config parameter ${section}.${param}`);
   }
 
-  update(section: string, param: string, value: unknown, client: string): Promise<ChangeResult> {
+  update(section: string, param: string, value: unknown, client: string): Promise<SavedChange> {
     ConfigService.requireParam(section, param);
     return this.#lock.run(async () => {
       const { doc, existed } = await this.#readDoc();
@@ -122,7 +132,7 @@ export class ConfigService {
     });
   }
 
-  revert(section: string, param: string, client: string): Promise<ChangeResult> {
+  revert(section: string, param: string, client: string): Promise<SavedChange> {
     ConfigService.requireParam(section, param);
     return this.#lock.run(async () => {
       const { doc, existed } = await this.#readDoc();
@@ -130,7 +140,7 @@ export class ConfigService {
       const old = this.#get(this.#effective, section, param);
       if (!doc.hasIn([section, param])) {
         // Nothing overrides the default: nothing to write.
-        return this.#result(section, param, old, old, false, false, null);
+        return { section, param, value: old, old, saved: false, backup: null };
       }
       doc.deleteIn([section, param]);
       const rest = doc.getIn([section]) as { items?: unknown[] } | undefined;
@@ -145,13 +155,13 @@ export class ConfigService {
     return this.backups ? this.backups.list() : [];
   }
 
-  restore(id: string, client: string): Promise<Record<string, unknown>> {
+  restore(id: string, client: string): Promise<RestoredBackup> {
     const backups = this.#writable().backups!;
     const source = backups.pathOf(id);
-    if (!source) throw new ApiError(400, `Invalid backup id ${JSON.stringify(id.slice(0, 64))}; expected config_YYYYMMDD_HHMMSS[_mmm]`);
+    if (!source) throw new SkyfeedError('SKYFEED_ERR_BACKUP_ID_INVALID', `Invalid backup id ${JSON.stringify(id.slice(0, 64))}; expected config_YYYYMMDD_HHMMSS[_mmm]`);
     return this.#lock.run(async () => {
       const text = await readFile(source, 'utf8').catch(() => null);
-      if (text === null) throw new ApiError(404, `Backup ${id} not found`);
+      if (text === null) throw new SkyfeedError('SKYFEED_ERR_BACKUP_NOT_FOUND', `Backup ${id} not found`);
       const candidate = this.#validate(this.#userObject(text, `backup ${id}`));
       const { doc, existed } = await this.#readDoc();
       // A backup is an API write like any other: it may not change a
@@ -164,27 +174,11 @@ export class ConfigService {
       await writeFileAtomic(this.file!, text, { hooks: this.#opts.writeHooks });
       const before = this.#effective;
       this.#setEffective(candidate);
-      const changed = this.#changes(before, candidate).map((c) => ({
-        ...c, previous: redactValue(c.section, c.parameter, c.previous), current: redactValue(c.section, c.parameter, c.current),
-      }));
-      // applied: some changed parameter took effect live and none failed to.
-      let applied = false;
-      let failed = false;
-      let reboot = false;
-      const warnings: string[] = [];
-      for (const c of changed) {
-        if (reloadTier(c.section, c.parameter) !== 'immediate') reboot = true;
-        else if (await this.#apply(c.section, c.parameter, this.#get(candidate, c.section, c.parameter), warnings)) applied = true;
-        else failed = reboot = true;
-      }
       await this.audit!.append({
         timestamp: Date.now() / 1000, action: 'restore', section: null, parameter: null,
         old_value: null, new_value: id, client, backup_id: backup?.id ?? null,
       });
-      return {
-        success: true, restored: id, backup_id: backup?.id ?? null, changed, applied: applied && !failed,
-        reboot_required: reboot, warnings, timestamp: Date.now() / 1000,
-      };
+      return { id, backup, changed: this.#changes(before, candidate) };
     });
   }
 
@@ -224,7 +218,7 @@ export class ConfigService {
   }
 
   #writable(): this {
-    if (!this.file || !this.backups) throw new ApiError(409, 'Server started without a user config file; configuration writes are disabled');
+    if (!this.file || !this.backups) throw new SkyfeedError('SKYFEED_ERR_CONFIG_READ_ONLY', 'Server started without a user config file; configuration writes are disabled');
     return this;
   }
 
@@ -240,31 +234,31 @@ export class ConfigService {
       return { doc, existed: false };
     }
     const doc = parseDocument(text);
-    if (doc.errors.length) throw new ApiError(409, `The user config file ${file} is not valid YAML (${doc.errors[0].message}); fix it or restore a backup`);
+    if (doc.errors.length) throw new SkyfeedError('SKYFEED_ERR_CONFIG_FILE_BROKEN', `The user config file ${file} is not valid YAML (${doc.errors[0].message}); fix it or restore a backup`);
     return { doc, existed: true };
   }
 
   #plain(doc: Document): Record<string, unknown> {
     const obj = doc.toJS() ?? {};
-    if (!isPlainObject(obj)) throw new ApiError(409, 'The user config file must be a mapping of sections');
+    if (!isPlainObject(obj)) throw new SkyfeedError('SKYFEED_ERR_CONFIG_FILE_BROKEN', 'The user config file must be a mapping of sections');
     return obj;
   }
 
   #userObject(text: string, what = 'user config file'): Record<string, unknown> {
     const doc = parseDocument(text);
-    if (doc.errors.length) throw new ApiError(422, `${what} is not valid YAML: ${doc.errors[0].message}`);
+    if (doc.errors.length) throw new SkyfeedError('SKYFEED_ERR_CONFIG_INVALID', `${what} is not valid YAML: ${doc.errors[0].message}`);
     return this.#plain(doc);
   }
 
-  /** Defaults + `user`, checked with the loader's rules; 422 listing each violation. */
+  /** Defaults + `user`, checked with the loader's rules; SKYFEED_ERR_CONFIG_INVALID listing each violation. */
   #validate(user: Record<string, unknown>): SkyfeedConfig {
     try {
       return validateConfig(deepMerge(this.#defaults, user), this.file ?? 'config');
     } catch (err) {
       if (err instanceof ConfigError) {
-        throw new ApiError(422, err.problems, { success: false, validation: { valid: false, errors: err.problems, warnings: [] } });
+        throw new SkyfeedError('SKYFEED_ERR_CONFIG_INVALID', err.problems, { success: false, validation: { valid: false, errors: err.problems, warnings: [] } });
       }
-      throw new ApiError(422, [(err as Error).message]);
+      throw new SkyfeedError('SKYFEED_ERR_CONFIG_INVALID', [(err as Error).message]);
     }
   }
 
@@ -277,51 +271,26 @@ export class ConfigService {
       return backup;
     } catch (err) {
       // The old file is untouched (atomic write); say why the save failed.
-      throw new ApiError(500, `Saving ${file} failed: ${(err as Error).message}; the previous file is unchanged`);
+      throw new SkyfeedError('SKYFEED_ERR_CONFIG_SAVE_FAILED', `Saving ${file} failed: ${(err as Error).message}; the previous file is unchanged`);
     }
   }
 
-  async #afterWrite(action: 'update' | 'revert', section: string, param: string, old: unknown, candidate: SkyfeedConfig, backup: BackupEntry | null, client: string): Promise<ChangeResult> {
+  async #afterWrite(action: 'update' | 'revert', section: string, param: string, old: unknown, candidate: SkyfeedConfig, backup: BackupEntry | null, client: string): Promise<SavedChange> {
     this.#setEffective(candidate);
     const value = this.#get(candidate, section, param);
     await this.audit!.append({
       timestamp: Date.now() / 1000, action, section, parameter: param,
       old_value: redactValue(section, param, old), new_value: redactValue(section, param, value), client, backup_id: backup?.id ?? null,
     });
-    const warnings: string[] = [];
-    const immediate = reloadTier(section, param) === 'immediate';
-    const applied = immediate && (await this.#apply(section, param, value, warnings));
-    return this.#result(section, param, value, old, true, applied, backup, warnings);
-  }
-
-  async #apply(section: string, param: string, value: unknown, warnings: string[]): Promise<boolean> {
-    if (!this.#opts.applyImmediate) return false;
-    try {
-      await this.#opts.applyImmediate(section, param, value);
-      return true;
-    } catch (err) {
-      warnings.push(`saved but not applied live: ${(err as Error).message}; it applies at the next start`);
-      return false;
-    }
-  }
-
-  #result(section: string, param: string, value: unknown, old: unknown, saved: boolean, applied: boolean, backup: BackupEntry | null, warnings: string[] = []): ChangeResult {
-    const tier = reloadTier(section, param);
-    return {
-      success: true, section, parameter: param, value: redactValue(section, param, value), old_value: redactValue(section, param, old),
-      validation: { valid: true, errors: [], warnings },
-      saved, applied, reload_tier: tier,
-      reboot_required: saved && !applied && !isDeepStrictEqual(value, old) ? tier === 'system_restart' || tier === 'immediate' : false,
-      backup_id: backup?.id ?? null, timestamp: Date.now() / 1000,
-    };
+    return { section, param, value, old, saved: true, backup };
   }
 
   #get(cfg: SkyfeedConfig, section: string, param: string): unknown {
     return (cfg as unknown as Sections)[section]?.[param];
   }
 
-  #changes(a: SkyfeedConfig, b: SkyfeedConfig): { section: string; parameter: string; previous: unknown; current: unknown }[] {
-    const out: { section: string; parameter: string; previous: unknown; current: unknown }[] = [];
+  #changes(a: SkyfeedConfig, b: SkyfeedConfig): ParamChange[] {
+    const out: ParamChange[] = [];
     const A = a as unknown as Sections;
     const B = b as unknown as Sections;
     for (const section of new Set([...Object.keys(A), ...Object.keys(B)])) {

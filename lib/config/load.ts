@@ -4,8 +4,8 @@ import { defaultConfigPath } from './paths.js';
 import { deepMerge, isPlainObject } from './merge.js';
 import { configValidator, describeErrors } from './validate.js';
 import type { SkyfeedConfig } from './types.js';
-import { encodedSlotsNeeded } from '../pipeline/encoded-slots.js';
-import { MAX_TIMESTAMPS } from '../http/rate-limit.js';
+import { encodedSlotsNeeded } from './derived.js';
+import { MAX_TIMESTAMPS } from '../util/rate-limiter.js';
 
 export class ConfigError extends Error {
   readonly problems: string[];

@@ -1,6 +1,10 @@
 // The validated configuration. Field names follow config/default.yaml, which
 // follows the seed, so the YAML a user writes and the code read the same.
 
+import type { RateLimitConfig } from '../util/rate-limiter.js';
+
+export type { RateLimitConfig };
+
 export interface CorsConfig {
   origins: string[];
   allow_credentials: boolean;
@@ -49,7 +53,6 @@ export interface PipelineConfig {
   workers: number;
   ring_slots: number;
   encoded_slots: number;
-  encoder: 'pool' | 'main_thread';
 }
 
 export interface SourceConfig {
@@ -70,11 +73,6 @@ export interface SourceConfig {
   no_signal_fps?: number;
 }
 
-export interface RateLimitConfig {
-  window_s: number;
-  max_requests: number;
-  max_clients: number;
-}
 
 export interface SkyfeedConfig {
   http: HttpConfig;

@@ -4,7 +4,7 @@
 // are refused while parsing, so they never exist on any object we build.
 
 import type { HttpResponse } from 'uWebSockets.js';
-import { ApiError } from '../errors.js';
+import { SkyfeedError } from '../errors.js';
 
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
 
@@ -20,9 +20,9 @@ export function isJsonContentType(contentType: string): boolean {
  */
 export function parseJsonSafely(text: string): unknown {
   return JSON.parse(text, (key, value) => {
-    if (FORBIDDEN_KEYS.has(key)) throw new ApiError(400, `JSON key ${JSON.stringify(key)} is not allowed`);
+    if (FORBIDDEN_KEYS.has(key)) throw new SkyfeedError('SKYFEED_ERR_BODY_FORBIDDEN_KEY', `JSON key ${JSON.stringify(key)} is not allowed`);
     if (typeof value === 'number' && !Number.isFinite(value)) {
-      throw new ApiError(422, `JSON number${key ? ` at ${JSON.stringify(key)}` : ''} is out of range (it overflows a 64-bit float)`);
+      throw new SkyfeedError('SKYFEED_ERR_BODY_NUMBER_RANGE', `JSON number${key ? ` at ${JSON.stringify(key)}` : ''} is out of range (it overflows a 64-bit float)`);
     }
     return value;
   });
@@ -35,16 +35,16 @@ export interface BodyRequest {
 }
 
 /**
- * Reads and parses the body. Rejects with ApiError 413/415/400. The caller
+ * Reads and parses the body. Rejects with SkyfeedError (too large, not JSON, malformed). The caller
  * must have registered res.onAborted; `isAborted` tells when to give up.
  */
 export function readJsonBody(res: HttpResponse, req: BodyRequest, isAborted: () => boolean): Promise<unknown> {
   if (!isJsonContentType(req.contentType)) {
-    return Promise.reject(new ApiError(415, `Content-Type must be application/json, got ${JSON.stringify(req.contentType.slice(0, 64) || null)}`));
+    return Promise.reject(new SkyfeedError('SKYFEED_ERR_BODY_NOT_JSON', `Content-Type must be application/json, got ${JSON.stringify(req.contentType.slice(0, 64) || null)}`));
   }
   if (req.contentLength !== '') {
     const declared = Number(req.contentLength);
-    if (!Number.isSafeInteger(declared) || declared < 0) return Promise.reject(new ApiError(400, 'invalid Content-Length'));
+    if (!Number.isSafeInteger(declared) || declared < 0) return Promise.reject(new SkyfeedError('SKYFEED_ERR_BODY_MALFORMED', 'invalid Content-Length'));
     if (declared > req.maxBytes) return Promise.reject(tooLarge(req.maxBytes));
   }
   return new Promise((resolve, reject) => {
@@ -63,16 +63,16 @@ export function readJsonBody(res: HttpResponse, req: BodyRequest, isAborted: () 
       if (!isLast) return;
       done = true;
       const text = Buffer.concat(chunks, total).toString('utf8');
-      if (text.trim() === '') return reject(new ApiError(400, 'request body is empty; a JSON object is required'));
+      if (text.trim() === '') return reject(new SkyfeedError('SKYFEED_ERR_BODY_MALFORMED', 'request body is empty; a JSON object is required'));
       try {
         resolve(parseJsonSafely(text));
       } catch (err) {
-        reject(err instanceof ApiError ? err : new ApiError(400, `malformed JSON: ${(err as Error).message}`));
+        reject(err instanceof SkyfeedError ? err : new SkyfeedError('SKYFEED_ERR_BODY_MALFORMED', `malformed JSON: ${(err as Error).message}`));
       }
     });
   });
 }
 
-function tooLarge(max: number): ApiError {
-  return new ApiError(413, `request body exceeds ${max} bytes`);
+function tooLarge(max: number): SkyfeedError {
+  return new SkyfeedError('SKYFEED_ERR_BODY_TOO_LARGE', `request body exceeds ${max} bytes`);
 }

@@ -1,51 +1,49 @@
 // What route groups share. Built once by the server; routes read it, they
-// never construct engine parts themselves.
+// never construct engine parts themselves, and they change the running
+// engine only through the services' own methods.
 
 import type * as UWS from 'uWebSockets.js';
 import type { SkyfeedConfig } from '../config/types.js';
-import type { FramePipeline } from '../pipeline/frame-pipeline.js';
+import type { FrameBus } from '../bus/frame-bus.js';
+import type { JpegPipeline } from '../encode/jpeg-pipeline.js';
 import type { Fanout } from '../stream/fanout.js';
-import type { QualityPolicy } from '../stream/quality-tiers.js';
-import type { CorsPolicy } from './cors.js';
+import type { QualityPolicy } from '../policy/quality-tiers.js';
 import type { StreamStats } from '../stream/stream-stats.js';
 import type { AppController } from '../app/controller.js';
-import type { ConfigService } from '../config/config-service.js';
-import type { RateLimiter } from './rate-limit.js';
+import type { LiveSettings } from '../app/live-settings.js';
+import type { VideoService } from '../app/video-service.js';
+import type { RateLimiter } from '../util/rate-limiter.js';
+import type { CorsPolicy } from './cors.js';
 import type { AccessGuard } from './auth/access-guard.js';
 import type { TokenStore } from './auth/token-store.js';
 import type { SessionStore } from './auth/sessions.js';
 import type { Router, RouteEntry } from './router.js';
 
-/** Settings that apply to the running stream without a restart. */
-export interface LiveControls {
-  /** New capture rate; clients that did not ask for their own fps follow it. */
-  setFps(fps: number): Promise<void>;
-  /** New default quality; clients that did not ask for their own follow it. */
-  setQuality(quality: number): void;
-}
-
 export interface ServerContext {
   uws: typeof UWS;
-  config: SkyfeedConfig;
-  pipeline: FramePipeline;
+  /** The running configuration: read here, written only by `settings`. */
+  readonly config: Readonly<SkyfeedConfig>;
+  bus: FrameBus;
+  jpeg: JpegPipeline;
   fanout: Fanout;
   stats: StreamStats;
   policy: QualityPolicy;
   cors: CorsPolicy;
   startedAt: number;
-  live: LiveControls;
-  /** Tracking, following, smart mode, video health: what the control routes call. */
+  /** The video source: health, reconnect. */
+  video: VideoService;
+  /** Tracking, following, smart mode: what the command routes call. */
   controller: AppController;
-  /** Reads and writes the user's config file (the config API). */
-  settings: ConfigService;
-  /** Per-client sliding windows for config writes and commands. */
+  /** Config writes (store + live application) and the store's reads. */
+  settings: LiveSettings;
+  /** Per-client sliding windows for config writes, commands and failed tokens. */
   limiter: RateLimiter;
   /** True once shutdown began: new streams are refused. */
   shuttingDown: boolean;
   /** Served over TLS (http.tls): cookies get Secure, our own origin is https. */
   secure: boolean;
   auth: AuthServices;
-  /** Every route the router registered, with its role (filled at start-up). */
+  /** Every route the router registered, with its role. */
   routes: readonly RouteEntry[];
 }
 

@@ -10,10 +10,10 @@ import type { ServerContext } from './context.js';
 import type { Access } from './auth/roles.js';
 import type { Principal } from './auth/access-guard.js';
 import type { HttpMethod, Router } from './router.js';
-import { ApiError } from '../errors.js';
+import { SkyfeedError } from '../errors.js';
 import { readJsonBody } from './body.js';
 import { remoteAddress } from './request.js';
-import { sendJson, type Reply } from './respond.js';
+import { sendError, sendFailure, sendJson, type Reply } from './respond.js';
 import { validatorFor, violations, type SchemaName } from './api-schemas.js';
 
 export type Bucket = 'commands' | 'config' | 'auth';
@@ -62,16 +62,14 @@ function decodeParam(raw: string): string {
   try {
     return decodeURIComponent(raw);
   } catch {
-    throw new ApiError(400, `malformed path parameter ${JSON.stringify(raw.slice(0, 64))}`);
+    throw new SkyfeedError('SKYFEED_ERR_PARAM_MALFORMED', `malformed path parameter ${JSON.stringify(raw.slice(0, 64))}`);
   }
 }
 
 function fail(reply: Reply, err: unknown): void {
-  if (err instanceof ApiError) {
-    return sendJson(reply, err.status, { detail: err.detail, ...err.extra }, err.headers);
-  }
+  if (err instanceof SkyfeedError) return sendFailure(reply, err);
   console.error('skyfeed: handler error:', err);
-  sendJson(reply, 500, { detail: 'Internal server error' });
+  sendError(reply, 'SKYFEED_ERR_INTERNAL', 'Internal server error');
 }
 
 function finish(reply: Reply, out: unknown): void {
@@ -79,9 +77,9 @@ function finish(reply: Reply, out: unknown): void {
   else sendJson(reply, 200, out);
 }
 
-function tooMany(retryAfter: number): ApiError {
-  return new ApiError(
-    429,
+function tooMany(retryAfter: number): SkyfeedError {
+  return new SkyfeedError(
+    'SKYFEED_ERR_RATE_LIMITED',
     `Rate limit exceeded. Retry after ${retryAfter}s`,
     { success: false, error: 'Too many requests', retry_after: retryAfter, timestamp: Date.now() / 1000 },
     [['Retry-After', String(retryAfter)]],
@@ -128,7 +126,7 @@ export function endpoint<B>(router: Router, ctx: ServerContext, spec: EndpointSp
       if (!validate) return run(reply, { params, query, body: undefined as B, remote, who });
       readJsonBody(res, { contentType, contentLength, maxBytes: ctx.config.http.max_body_bytes }, () => reply.aborted).then(
         (body) => {
-          if (!validate(body)) throw new ApiError(422, violations(validate.errors));
+          if (!validate(body)) throw new SkyfeedError('SKYFEED_ERR_BODY_INVALID', violations(validate.errors));
           run(reply, { params, query, body: body as B, remote, who });
         },
       ).catch((err) => fail(reply, err));

@@ -9,6 +9,8 @@
 // most one unsent body.
 
 import type { HttpResponse } from 'uWebSockets.js';
+import type { ErrorCode, SkyfeedError } from '../errors.js';
+import { STATUS_OF } from './error-status.js';
 
 const STATUS: Record<number, string> = {
   200: '200 OK', 201: '201 Created', 204: '204 No Content', 400: '400 Bad Request', 401: '401 Unauthorized',
@@ -70,8 +72,13 @@ export function sendJson(r: Reply, code: number, body: unknown, extra?: [string,
   r.aborted = true; // done: nothing may write again
 }
 
-export function sendError(r: Reply, code: number, detail: unknown, extra?: [string, string][]): void {
-  sendJson(r, code, { detail }, extra);
+/** An error answer: the code's status, body `{detail, code, ...extra}`. */
+export function sendError(r: Reply, code: ErrorCode, detail: unknown, extra?: Record<string, unknown>, headers?: [string, string][]): void {
+  sendJson(r, STATUS_OF[code], { detail, code, ...extra }, headers);
+}
+
+export function sendFailure(r: Reply, err: SkyfeedError): void {
+  sendError(r, err.code, err.detail, err.extra, err.headers);
 }
 
 export function sendBytes(r: Reply, code: number, contentType: string, body: Uint8Array | string, extra?: [string, string][]): void {

@@ -9,7 +9,7 @@ import { AccessGuard, Denied, type Credentials, type Principal } from './auth/ac
 import type { Access } from './auth/roles.js';
 import type { CorsPolicy } from './cors.js';
 import { remoteAddress } from './request.js';
-import { reply, sendError, statusLine } from './respond.js';
+import { reply, sendError, sendFailure, statusLine } from './respond.js';
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'del';
 
@@ -81,7 +81,7 @@ export class Router {
     });
     this.app.any('/*', (res, req) => {
       if (!this.#check(res, req, 'public', false)) return;
-      sendError(reply(res, this.#cors.headersFor(req.getHeader('origin'))), 404, `Not Found: ${req.getUrl()}`);
+      sendError(reply(res, this.#cors.headersFor(req.getHeader('origin'))), 'SKYFEED_ERR_NOT_FOUND', `Not Found: ${req.getUrl()}`);
     });
   }
 
@@ -108,7 +108,7 @@ export class Router {
     };
     const verdict = this.#guard.check(access, c);
     if (!(verdict instanceof Denied)) return verdict;
-    sendError(reply(res, this.#cors.headersFor(c.origin)), verdict.status, verdict.detail, verdict.headers);
+    sendFailure(reply(res, this.#cors.headersFor(c.origin)), verdict);
     return null;
   }
 }

@@ -3,6 +3,7 @@
 // registry) silently falls back to a slow Node implementation when its native
 // binary does not load, which would make every performance claim false.
 
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type * as UWS from 'uWebSockets.js';
 
@@ -37,4 +38,21 @@ export function loadUws(): typeof UWS {
     throw new NativeUwsMissing(warned.split('\n').find((l) => l.trim()) ?? 'fallback module loaded');
   }
   return uws;
+}
+
+/** A plain app, or a TLS one (SSLApp) when `tls` names the certificate and key; unreadable files are named. */
+export function createApp(uws: typeof UWS, tls?: { cert: string; key: string }): UWS.TemplatedApp {
+  if (!tls) return uws.App();
+  for (const [key, file] of Object.entries(tls)) {
+    try {
+      readFileSync(file);
+    } catch (err) {
+      throw new TlsFileError(`http.tls.${key}: cannot read ${file} (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`);
+    }
+  }
+  return uws.SSLApp({ cert_file_name: tls.cert, key_file_name: tls.key });
+}
+
+export class TlsFileError extends Error {
+  override name = 'TlsFileError';
 }

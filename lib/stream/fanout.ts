@@ -1,13 +1,15 @@
 // Fan-out: clients grouped by quality tier; each published frame is offered
-// to the clients of its tier only. The pipeline learns which tiers are in
-// demand from here, so it encodes exactly those.
+// to the clients of its tier only. The JPEG pipeline learns which tiers are
+// in demand from here, so it encodes exactly those. A client's tier changes
+// only through here (a drop, a quality message, a new default), so the
+// grouping and the demand can never disagree with the client.
 
-import type { EncodedFrame } from '../pipeline/encoded-frame.js';
-import type { FramePipeline } from '../pipeline/frame-pipeline.js';
+import type { EncodedFrame } from '../encode/encoded-frame.js';
+import type { JpegPipeline } from '../encode/jpeg-pipeline.js';
 import type { ClientKind, StreamClient } from './stream-client.js';
 
 export class Fanout {
-  readonly #pipeline: FramePipeline;
+  readonly #pipeline: JpegPipeline;
   readonly #byTier = new Map<number, StreamClient[]>();
   readonly #all = new Set<StreamClient>();
   /** Clients whose tier changed during an offer loop; reused, never reallocated. */
@@ -31,7 +33,7 @@ export class Fanout {
   /** Clients disconnected for taking no frame for stalledTimeoutS. */
   stalledClosed = 0;
 
-  constructor(pipeline: FramePipeline, stalledTimeoutS = Infinity) {
+  constructor(pipeline: JpegPipeline, stalledTimeoutS = Infinity) {
     this.#pipeline = pipeline;
     this.#stalledTimeoutS = stalledTimeoutS;
     pipeline.onFrame((f) => this.#onFrame(f));
@@ -75,8 +77,36 @@ export class Fanout {
     this.#leave(client);
   }
 
-  /** Re-files a client after its tier changed outside an offer (a quality message). */
-  retier(client: StreamClient): void {
+  /** A client asked for quality `q` (a WebSocket quality message): it keeps that from now on. */
+  requestQuality(client: StreamClient, q: number): void {
+    client.followsDefaultQuality = false;
+    client.quality.request(q, performance.now());
+    this.#retier(client);
+  }
+
+  /** The default quality changed: clients that never asked for their own follow it. */
+  followDefaultQuality(q: number): void {
+    const now = performance.now();
+    for (const c of this.#all) {
+      if (!c.followsDefaultQuality) continue;
+      c.quality.request(q, now);
+      this.#retier(c);
+    }
+  }
+
+  /**
+   * The capture rate changed: every client re-paces to it, and clients that
+   * never asked for their own fps take `clientFps`.
+   */
+  followSourceFps(sourceFps: number, clientFps: number): void {
+    for (const c of this.#all) {
+      c.setSourceFps(sourceFps);
+      if (c.followsDefaultFps) c.setFps(clientFps);
+    }
+  }
+
+  /** Re-files a client after its tier changed outside an offer. */
+  #retier(client: StreamClient): void {
     if (!this.#all.has(client) || client.registeredTier === client.quality.tier) return;
     this.#leave(client);
     this.#join(client, client.quality.tier);

@@ -3,9 +3,9 @@
 // out contiguously there), corked so it is one syscall per client per frame.
 
 import type { HttpResponse } from 'uWebSockets.js';
-import type { EncodedFrame } from '../pipeline/encoded-frame.js';
+import type { EncodedFrame } from '../encode/encoded-frame.js';
 import { StreamClient } from './stream-client.js';
-import type { QualityPolicy } from './quality-tiers.js';
+import type { QualityPolicy } from '../policy/quality-tiers.js';
 
 export class MjpegClient extends StreamClient {
   readonly kind = 'mjpeg' as const;

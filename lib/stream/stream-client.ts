@@ -2,8 +2,8 @@
 // the one-frame-in-flight rule, drop counting, adaptive quality and the
 // counters /stats shows. Transports implement busy() and send().
 
-import type { EncodedFrame } from '../pipeline/encoded-frame.js';
-import { AdaptiveQuality, type QualityPolicy } from './quality-tiers.js';
+import type { EncodedFrame } from '../encode/encoded-frame.js';
+import { AdaptiveQuality, type QualityPolicy } from '../policy/quality-tiers.js';
 
 export type ClientKind = 'mjpeg' | 'ws';
 

@@ -3,7 +3,7 @@
 // bench's node:http ablation.
 
 import type { StreamingConfig } from '../config/types.js';
-import { intParam } from '../http/query.js';
+import { intParam } from '../util/int-param.js';
 
 /** The rate a client gets when it asks for none: the capture rate, within bounds (fps 0: max_fps). */
 export function defaultClientFps(s: StreamingConfig, sourceFps = s.fps): number {

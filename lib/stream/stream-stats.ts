@@ -1,12 +1,14 @@
 // /stats: the seed's fields, the original's field names (api-contract.md),
 // and the engine's own: encode timings, encoded fps, skips, per-client rows.
 
-import type { FramePipeline } from '../pipeline/frame-pipeline.js';
+import type { FrameBus } from '../bus/frame-bus.js';
+import type { JpegPipeline } from '../encode/jpeg-pipeline.js';
 import type { Fanout } from './fanout.js';
 import { WsClient } from './ws-client.js';
 
 export class StreamStats {
-  readonly #pipeline: FramePipeline;
+  readonly #bus: FrameBus;
+  readonly #pipeline: JpegPipeline;
   readonly #fanout: Fanout;
   readonly #startedAt = Date.now();
   readonly #timer: NodeJS.Timeout;
@@ -15,7 +17,8 @@ export class StreamStats {
   encodedFps = 0;
   encodesPerSec = 0;
 
-  constructor(pipeline: FramePipeline, fanout: Fanout) {
+  constructor(bus: FrameBus, pipeline: JpegPipeline, fanout: Fanout) {
+    this.#bus = bus;
     this.#pipeline = pipeline;
     this.#fanout = fanout;
     this.#timer = setInterval(() => this.#tick(), 1000);
@@ -24,12 +27,13 @@ export class StreamStats {
 
   #tick(): void {
     const c = this.#pipeline.counters;
+    const captured = this.#bus.published;
     const now = performance.now();
     const s = (now - this.#last.t) / 1000;
-    this.captureFps = (c.framesCaptured - this.#last.captured) / s;
+    this.captureFps = (captured - this.#last.captured) / s;
     this.encodedFps = (c.framesEncoded - this.#last.encoded) / s;
     this.encodesPerSec = (c.encodes - this.#last.encodes) / s;
-    this.#last = { t: now, captured: c.framesCaptured, encoded: c.framesEncoded, encodes: c.encodes };
+    this.#last = { t: now, captured, encoded: c.framesEncoded, encodes: c.encodes };
   }
 
   uptime(): number {
@@ -80,7 +84,7 @@ export class StreamStats {
       cache_size: p.qualitiesCached(),
       uptime: round(this.uptime(), 1),
       // The engine's own.
-      capture: { frames: c.framesCaptured, fps: round(this.captureFps, 1) },
+      capture: { frames: this.#bus.published, fps: round(this.captureFps, 1) },
       encode: {
         workers: p.workers,
         inflight: p.inflight,
@@ -92,7 +96,7 @@ export class StreamStats {
         encodes: c.encodes,
         identical_skipped: c.identicalSkipped,
         stale_skipped: c.staleSkipped,
-        idle_skipped: c.idleSkipped,
+        idle_skipped: p.subscription.counters.idleSkipped,
         torn: c.torn,
         overflow: c.overflow,
         out_of_order: c.outOfOrder,
@@ -101,7 +105,7 @@ export class StreamStats {
         pool_restarts: p.poolRestarts,
         slots_exhausted: c.slotsExhausted,
         last_worker_error: p.lastWorkerError,
-        listener_errors: c.listenerErrors,
+        listener_errors: p.listenerErrors,
         last_listener_error: p.lastListenerError,
         qualities: p.qualitiesInDemand().sort((a, b) => a - b),
       },

@@ -3,9 +3,9 @@
 // only when the kernel cannot take it at once).
 
 import type { WebSocket } from 'uWebSockets.js';
-import type { EncodedFrame } from '../pipeline/encoded-frame.js';
+import type { EncodedFrame } from '../encode/encoded-frame.js';
 import { StreamClient } from './stream-client.js';
-import type { QualityPolicy } from './quality-tiers.js';
+import type { QualityPolicy } from '../policy/quality-tiers.js';
 
 export interface WsUserData {
   remote: string;

@@ -7,16 +7,16 @@ import { mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { checkApiWrite } from '../../lib/config/api-write-policy.js';
-import { ApiError } from '../../lib/errors.js';
+import { SkyfeedError, type ErrorCode } from '../../lib/errors.js';
 import { startInProcess } from '../helpers/in-process.js';
 import { call } from '../helpers/http.js';
 
-const statusOf = (f: () => void): number | 'ok' => {
+const codeOf = (f: () => void): ErrorCode | 'ok' | 'other' => {
   try {
     f();
     return 'ok';
   } catch (err) {
-    return err instanceof ApiError ? err.status : -1;
+    return err instanceof SkyfeedError ? err.code : 'other';
   }
 };
 
@@ -30,18 +30,18 @@ t.test('file-only keys and source inputs', async (t) => {
   symlinkSync(outside, sneaky);
   for (const [s, p] of [['source', 'ffmpeg_path'], ['source', 'input_options'], ['source', 'media_dirs'], ['http', 'host'], ['http', 'cors'],
     ['http', 'allowed_hosts'], ['auth', 'enabled'], ['auth', 'viewer_access']]) {
-    t.equal(statusOf(() => checkApiWrite(s, p, 'x', [media])), 403, `${s}.${p} is file-only`);
+    t.equal(codeOf(() => checkApiWrite(s, p, 'x', [media])), 'SKYFEED_ERR_CONFIG_FILE_ONLY', `${s}.${p} is file-only`);
   }
   for (const ok of ['rtsp://192.168.144.25:8554/main.264', 'udp://0.0.0.0:5600', 'srt://10.0.0.2:9000', 'https://cam.local/feed', '/dev/video0', '/dev/v4l/by-id/usb-Cam_123-video-index0', clip]) {
-    t.equal(statusOf(() => checkApiWrite('source', 'input', ok, [media])), 'ok', `accepts ${ok}`);
+    t.equal(codeOf(() => checkApiWrite('source', 'input', ok, [media])), 'ok', `accepts ${ok}`);
   }
   for (const bad of ['-f', '-i', 'lavfi', 'testsrc', 'concat:/etc/passwd|/etc/shadow', 'subfile:,,start,0,end,0,,:/etc/passwd', 'file:/etc/passwd',
     '/etc/passwd', outside, sneaky, 'relative.mp4', 'ftp://x/y', `${clip}\n-y`, 'rtsp://x y', `${media}/../${path.basename(outside)}`]) {
-    t.equal(statusOf(() => checkApiWrite('source', 'input', bad, [media])), 422, `refuses ${JSON.stringify(bad)}`);
+    t.equal(codeOf(() => checkApiWrite('source', 'input', bad, [media])), 'SKYFEED_ERR_CONFIG_SOURCE_NOT_ALLOWED', `refuses ${JSON.stringify(bad)}`);
   }
-  t.equal(statusOf(() => checkApiWrite('source', 'device', '/etc/shadow', [])), 422);
-  t.equal(statusOf(() => checkApiWrite('source', 'device', '/dev/video2', [])), 'ok');
-  t.equal(statusOf(() => checkApiWrite('streaming', 'fps', 10, [])), 'ok');
+  t.equal(codeOf(() => checkApiWrite('source', 'device', '/etc/shadow', [])), 'SKYFEED_ERR_CONFIG_SOURCE_NOT_ALLOWED');
+  t.equal(codeOf(() => checkApiWrite('source', 'device', '/dev/video2', [])), 'ok');
+  t.equal(codeOf(() => checkApiWrite('streaming', 'fps', 10, [])), 'ok');
 });
 
 t.test('over HTTP: the remote-code-execution probe is refused at every step, even for an admin', async (t) => {

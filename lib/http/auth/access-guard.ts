@@ -5,8 +5,9 @@
 // themselves: the router asks the guard for every route it registers.
 
 import type { AuthConfig } from '../../config/types.js';
+import { SkyfeedError } from '../../errors.js';
 import type { CorsPolicy } from '../cors.js';
-import type { RateLimiter } from '../rate-limit.js';
+import type { RateLimiter } from '../../util/rate-limiter.js';
 import type { HostPolicy } from './host-policy.js';
 import { permits, type Access, type Role } from './roles.js';
 import { sessionIdFrom, type SessionStore } from './sessions.js';
@@ -34,14 +35,8 @@ export interface Credentials {
   changesState: boolean;
 }
 
-/** A refusal, with the status, the FastAPI-style detail and headers. */
-export class Denied {
-  constructor(
-    readonly status: 400 | 401 | 403 | 429,
-    readonly detail: string,
-    readonly headers: [string, string][] = [],
-  ) {}
-}
+/** A refusal (its code says which: host, origin, token, role, lockout). */
+export class Denied extends SkyfeedError {}
 
 export interface AccessGuardOptions {
   auth: AuthConfig;
@@ -69,11 +64,11 @@ export class AccessGuard {
   check(access: Access, c: Credentials): Principal | Denied {
     const o = this.#o;
     if (!o.hosts.allows(c.host)) {
-      return new Denied(403, `Host ${JSON.stringify(c.host.slice(0, 100))} is not this server's (DNS rebinding protection); ` +
+      return new Denied('SKYFEED_ERR_HOST_NOT_ALLOWED', `Host ${JSON.stringify(c.host.slice(0, 100))} is not this server's (DNS rebinding protection); ` +
         'list the name in http.allowed_hosts to use it');
     }
     if (c.changesState && c.origin && !o.cors.allows(c.origin, c.host)) {
-      return new Denied(403, `Origin ${c.origin.slice(0, 100)} is not allowed to change state`);
+      return new Denied('SKYFEED_ERR_ORIGIN_NOT_ALLOWED', `Origin ${c.origin.slice(0, 100)} is not allowed to change state`);
     }
     if (access === 'public') return ANONYMOUS;
     if (!o.auth.enabled) return NO_AUTH;
@@ -82,9 +77,9 @@ export class AccessGuard {
     if (permits(who.role, access)) return who;
     // No credential at all (an anonymous viewer included): say how to authenticate.
     if (who.via === 'none' || who.via === 'open') {
-      return new Denied(401, `authentication required (role ${access}): send Authorization: Bearer <token>`, [['WWW-Authenticate', REALM]]);
+      return new Denied('SKYFEED_ERR_AUTH_REQUIRED', `authentication required (role ${access}): send Authorization: Bearer <token>`, undefined, [['WWW-Authenticate', REALM]]);
     }
-    return new Denied(403, `role ${access} required; this ${who.via === 'session' ? 'session' : 'token'} (${who.name}) has role ${who.role}`);
+    return new Denied('SKYFEED_ERR_AUTH_ROLE', `role ${access} required; this ${who.via === 'session' ? 'session' : 'token'} (${who.name}) has role ${who.role}`);
   }
 
   /** Who presented what; Denied for a wrong credential (never silently anonymous). */
@@ -93,7 +88,7 @@ export class AccessGuard {
     let token = '';
     if (c.authorization) {
       const m = /^Bearer\s+(\S+)\s*$/i.exec(c.authorization);
-      if (!m) return new Denied(401, 'Authorization must be "Bearer <token>"', [['WWW-Authenticate', `${REALM}, error="invalid_request"`]]);
+      if (!m) return new Denied('SKYFEED_ERR_AUTH_INVALID_TOKEN', 'Authorization must be "Bearer <token>"', undefined, [['WWW-Authenticate', `${REALM}, error="invalid_request"`]]);
       token = m[1];
     } else if (c.queryToken) {
       token = c.queryToken;
@@ -109,11 +104,12 @@ export class AccessGuard {
     }
     const blocked = o.limiter.peek(AccessGuard.FAILURE_BUCKET, c.remote());
     if (!blocked.allowed) {
-      return new Denied(429, `too many failed authentication attempts; retry after ${blocked.retryAfter}s`, [['Retry-After', String(blocked.retryAfter)]]);
+      return new Denied('SKYFEED_ERR_AUTH_LOCKED_OUT', `too many failed authentication attempts; retry after ${blocked.retryAfter}s`,
+        { retry_after: blocked.retryAfter }, [['Retry-After', String(blocked.retryAfter)]]);
     }
     const t = o.tokens.verify(token);
     if (t) return { role: t.role, name: t.name, via: 'token' };
     o.limiter.check(AccessGuard.FAILURE_BUCKET, c.remote());
-    return new Denied(401, 'invalid token', [['WWW-Authenticate', `${REALM}, error="invalid_token"`]]);
+    return new Denied('SKYFEED_ERR_AUTH_INVALID_TOKEN', 'invalid token', undefined, [['WWW-Authenticate', `${REALM}, error="invalid_token"`]]);
   }
 }

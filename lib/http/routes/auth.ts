@@ -4,7 +4,7 @@
 
 import type { RouteGroup } from '../context.js';
 import { endpoint, Result } from '../endpoint.js';
-import { ApiError } from '../../errors.js';
+import { SkyfeedError } from '../../errors.js';
 import { AccessGuard } from '../auth/access-guard.js';
 import { sessionCookie, sessionIdFrom } from '../auth/sessions.js';
 import { TokenError } from '../auth/token-store.js';
@@ -26,12 +26,13 @@ export const authRoutes: RouteGroup = (router, ctx) => {
       if (!auth.enabled) return { success: true, role: 'admin', name: null, auth_enabled: false, timestamp: now() };
       const blocked = ctx.limiter.peek(AccessGuard.FAILURE_BUCKET, remote);
       if (!blocked.allowed) {
-        throw new ApiError(429, `too many failed attempts; retry after ${blocked.retryAfter}s`, undefined, [['Retry-After', String(blocked.retryAfter)]]);
+        throw new SkyfeedError('SKYFEED_ERR_AUTH_LOCKED_OUT', `too many failed attempts; retry after ${blocked.retryAfter}s`,
+          { retry_after: blocked.retryAfter }, [['Retry-After', String(blocked.retryAfter)]]);
       }
       const t = tokens.verify(body.token);
       if (!t) {
         ctx.limiter.check(AccessGuard.FAILURE_BUCKET, remote);
-        throw new ApiError(401, 'invalid token', undefined, [['WWW-Authenticate', 'Bearer realm="skyfeed", error="invalid_token"']]);
+        throw new SkyfeedError('SKYFEED_ERR_AUTH_INVALID_TOKEN', 'invalid token', undefined, [['WWW-Authenticate', 'Bearer realm="skyfeed", error="invalid_token"']]);
       }
       const { id, session } = sessions.create(t.name, t.role);
       return new Result(200, {
@@ -70,7 +71,7 @@ export const authRoutes: RouteGroup = (router, ctx) => {
         const token = await tokens.create(body.name, body.role);
         return new Result(201, { success: true, name: body.name, role: body.role, token, timestamp: now() });
       } catch (err) {
-        if (err instanceof TokenError) throw new ApiError(409, err.message);
+        if (err instanceof TokenError) throw new SkyfeedError('SKYFEED_ERR_TOKEN_CONFLICT', err.message);
         throw err;
       }
     },
@@ -81,7 +82,7 @@ export const authRoutes: RouteGroup = (router, ctx) => {
     errors: { 404: 'No such token in the tokens file', 429: 'Too many requests' },
     summary: 'Revoke a token and end its browser sessions (rotate: create a new one, then revoke the old)',
     handle: async ({ params }) => {
-      if (!(await tokens.revoke(params[0]))) throw new ApiError(404, `no token named ${params[0]} in the tokens file (environment tokens change with the environment)`);
+      if (!(await tokens.revoke(params[0]))) throw new SkyfeedError('SKYFEED_ERR_TOKEN_NOT_FOUND', `no token named ${params[0]} in the tokens file (environment tokens change with the environment)`);
       const sessionsEnded = sessions.endAllOf(params[0]);
       return { success: true, revoked: params[0], sessions_ended: sessionsEnded, timestamp: now() };
     },

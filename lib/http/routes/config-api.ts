@@ -18,7 +18,8 @@ const writeErrors = { 403: 'File-only key, or role too low', 409: 'No writable u
 const clientOf = (remote: string, who: Principal) => (who.name ? `${remote} (${who.name})` : remote);
 
 export const configApiRoutes: RouteGroup = (router, ctx) => {
-  const svc = ctx.settings;
+  const settings = ctx.settings;
+  const svc = settings.store;
   const requireParam = ([section, param]: string[]) => ConfigService.requireParam(section, param);
 
   // Built once: the schema file does not change while running.
@@ -52,7 +53,7 @@ export const configApiRoutes: RouteGroup = (router, ctx) => {
     access: 'admin', method: 'put', path: '/api/config/:section/:param', tag, body: 'ConfigValue', limit: 'config', checkParams: requireParam,
     errors: { ...writeErrors, 400: 'Malformed JSON', 404: 'Unknown section or parameter', 413: 'Body too large', 415: 'Not JSON', 422: 'Wrong type or out of range (each violation listed)' },
     summary: 'Validate, back up, save atomically and (immediate tier) apply one parameter',
-    handle: ({ params, body, remote, who }) => svc.update(params[0], params[1], body.value, clientOf(remote, who)),
+    handle: ({ params, body, remote, who }) => settings.update(params[0], params[1], body.value, clientOf(remote, who)),
   });
   endpoint(router, ctx, {
     access: 'admin', method: 'get', path: '/api/config/history', tag, summary: 'Backups, newest first (the newest 20 are kept)',
@@ -65,7 +66,7 @@ export const configApiRoutes: RouteGroup = (router, ctx) => {
     access: 'admin', method: 'post', path: '/api/config/restore/:backup_id', tag, limit: 'config',
     errors: { ...writeErrors, 400: 'Invalid backup id', 404: 'No such backup', 422: 'Backup fails validation' },
     summary: 'Restore a backup (the current file is backed up first)',
-    handle: ({ params, remote, who }) => svc.restore(params[0], clientOf(remote, who)),
+    handle: ({ params, remote, who }) => settings.restore(params[0], clientOf(remote, who)),
   });
   endpoint(router, ctx, {
     access: 'operator', method: 'get', path: '/api/config/diff', tag, summary: 'Parameters that differ from the defaults',
@@ -78,7 +79,7 @@ export const configApiRoutes: RouteGroup = (router, ctx) => {
     access: 'admin', method: 'post', path: '/api/config/revert/:section/:param', tag, limit: 'config', checkParams: requireParam,
     errors: { ...writeErrors, 404: 'Unknown section or parameter', 422: 'The default conflicts with other saved values' },
     summary: 'Remove the override so the default applies',
-    handle: ({ params, remote, who }) => svc.revert(params[0], params[1], clientOf(remote, who)),
+    handle: ({ params, remote, who }) => settings.revert(params[0], params[1], clientOf(remote, who)),
   });
   endpoint(router, ctx, {
     access: 'admin', method: 'get', path: '/api/config/audit', tag, summary: 'Recent configuration changes, newest first',

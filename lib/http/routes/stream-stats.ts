@@ -11,7 +11,7 @@ export const streamStatsRoutes: RouteGroup = (router, ctx) => {
 
   router.get('/status', 'viewer', (res, req) => {
     const reply: Reply = { res, aborted: false, cors: ctx.cors.headersFor(req.getHeader('origin')) };
-    const source = ctx.pipeline.source?.health();
+    const source = ctx.video.source?.health();
     // The controller's flags object is live state: reading it allocates nothing.
     const f = ctx.controller.flags;
     sendJson(reply, 200, {

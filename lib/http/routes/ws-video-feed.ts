@@ -4,8 +4,8 @@
 import type { WebSocket } from 'uWebSockets.js';
 import type { RouteGroup } from '../context.js';
 import { requestInfo } from '../request.js';
-import { QueryError } from '../query.js';
-import { statusLine } from '../respond.js';
+import { QueryError } from '../../util/int-param.js';
+import { reply as replyTo, sendError } from '../respond.js';
 import { WsClient, type WsUserData } from '../../stream/ws-client.js';
 import { streamParams, type StreamParams } from '../../stream/stream-params.js';
 
@@ -33,7 +33,7 @@ export const wsVideoFeedRoutes: RouteGroup = (router, ctx) => {
   // A frame goes out only into an empty socket, so more than one frame's
   // worth buffered means the client is not reading: replies are skipped
   // (see WsClient.sendJson) and the socket's buffer stays bounded.
-  const replyLimit = ctx.pipeline.encoded.capacity;
+  const replyLimit = ctx.jpeg.encoded.capacity;
   const reply = (client: WsClient, msg: unknown) => client.sendJson(msg, replyLimit);
   const error = (client: WsClient, message: string) => reply(client, { type: 'error', message });
 
@@ -68,9 +68,7 @@ export const wsVideoFeedRoutes: RouteGroup = (router, ctx) => {
         if (typeof q !== 'number' || !Number.isInteger(q) || q < s.min_quality || q > s.max_quality) {
           return error(client, `quality must be an integer within ${s.min_quality}..${s.max_quality}`);
         }
-        client.quality.request(q, performance.now());
-        client.followsDefaultQuality = false;
-        ctx.fanout.retier(client);
+        ctx.fanout.requestQuality(client, q);
         return reply(client, { type: 'quality', quality: client.quality.tier, requested: q });
       }
       case 'fps': {
@@ -92,7 +90,7 @@ export const wsVideoFeedRoutes: RouteGroup = (router, ctx) => {
     maxPayloadLength: UWS_MAX_PAYLOAD,
     // Bounds what one slow socket can hold: one frame (sent only into an
     // empty socket) plus replies up to replyLimit; uWS drops what is beyond.
-    maxBackpressure: replyLimit + ctx.pipeline.encoded.capacity + REPLY_HEADROOM,
+    maxBackpressure: replyLimit + ctx.jpeg.encoded.capacity + REPLY_HEADROOM,
     closeOnBackpressureLimit: 0,
     idleTimeout: 120,
     sendPingsAutomatically: true,
@@ -103,7 +101,7 @@ export const wsVideoFeedRoutes: RouteGroup = (router, ctx) => {
       const protocol = req.getHeader('sec-websocket-protocol');
       const extensions = req.getHeader('sec-websocket-extensions');
       if (ctx.shuttingDown) {
-        res.cork(() => res.writeStatus(statusLine(503)).end('Server shutting down'));
+        sendError(replyTo(res), 'SKYFEED_ERR_SHUTTING_DOWN', 'Server shutting down');
         return;
       }
       let params: StreamParams;
@@ -111,7 +109,7 @@ export const wsVideoFeedRoutes: RouteGroup = (router, ctx) => {
         params = streamParams(info.query, s);
       } catch (err) {
         if (!(err instanceof QueryError)) throw err;
-        res.cork(() => res.writeStatus(statusLine(400)).end(err.message));
+        sendError(replyTo(res), 'SKYFEED_ERR_QUERY_INVALID', err.message);
         return;
       }
       const data: WsUserData = {

@@ -1,0 +1,79 @@
+// The streaming engine without an HTTP front end: frame bus, video source,
+// JPEG pipeline, fan-out and statistics, built from a configuration. The
+// uWS server wraps it (lib/server.ts); the benchmark's node:http ablation
+// wraps the same engine, so the comparison isolates the HTTP layer.
+
+import type { SkyfeedConfig } from '../config/types.js';
+import { encodedSlots } from '../config/derived.js';
+import { FrameBus } from '../bus/frame-bus.js';
+import { createSource } from '../capture/create-source.js';
+import { JpegPipeline } from '../encode/jpeg-pipeline.js';
+import { PoolEncoder } from '../encode/pool-encoder.js';
+import type { JpegEncoderFactory } from '../encode/jpeg-encoder.js';
+import { encodeWorkerCount } from '../policy/encoded-slots.js';
+import { qualityPolicy, type QualityPolicy } from '../policy/quality-tiers.js';
+import { Fanout } from '../stream/fanout.js';
+import { StreamStats } from '../stream/stream-stats.js';
+import { VideoService } from './video-service.js';
+
+export interface EngineOptions {
+  /**
+   * Where JPEG encodes run. Default: the worker pool. The benchmark injects
+   * its main-thread ablation here; it is not a configuration value.
+   */
+  encoder?: JpegEncoderFactory;
+}
+
+export interface Engine {
+  /** The running configuration (owned by LiveSettings once the control plane exists). */
+  readonly config: SkyfeedConfig;
+  readonly bus: FrameBus;
+  readonly jpeg: JpegPipeline;
+  readonly fanout: Fanout;
+  readonly stats: StreamStats;
+  readonly video: VideoService;
+  readonly policy: QualityPolicy;
+  /** Starts the encoder, then the video source. */
+  start(): Promise<void>;
+  /** Ends every stream, stops the source and the encoder. Idempotent. */
+  close(): Promise<void>;
+}
+
+/** Raw frames kept per slot: RGB24 is the largest format a source writes. */
+const BYTES_PER_PIXEL = 3;
+
+export function createEngine(config: SkyfeedConfig, opts: EngineOptions = {}): Engine {
+  const s = config.streaming;
+  const bus = new FrameBus({ slots: config.pipeline.ring_slots, width: s.width, height: s.height, slotBytes: s.width * s.height * BYTES_PER_PIXEL });
+  const workers = encodeWorkerCount(config.pipeline.workers);
+  const encoder = opts.encoder ? opts.encoder(workers) : new PoolEncoder(workers);
+  const jpeg = new JpegPipeline(bus, encoder, {
+    encodedSlots: encodedSlots(config), skipIdentical: s.skip_identical_frames, enableCache: s.enable_cache, cacheTtlMs: s.cache_ttl_ms,
+  });
+  const fanout = new Fanout(jpeg, s.stalled_client_timeout_s);
+  const stats = new StreamStats(bus, jpeg, fanout);
+  const video = new VideoService({
+    bus,
+    makeSource: () => createSource(config),
+    requestedFps: () => config.streaming.fps,
+    measuredFps: () => stats.captureFps,
+    log: (line) => console.error(`skyfeed: ${line}`),
+  });
+  let closing: Promise<void> | null = null;
+  return {
+    config, bus, jpeg, fanout, stats, video, policy: qualityPolicy(s),
+    async start() {
+      await jpeg.start();
+      await video.start();
+    },
+    close() {
+      closing ??= (async () => {
+        fanout.closeAll(1001, 'Server shutting down');
+        stats.close();
+        await video.close();
+        await jpeg.close();
+      })();
+      return closing;
+    },
+  };
+}

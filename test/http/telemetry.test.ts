@@ -1,0 +1,28 @@
+import t from 'tap';
+import { startServer } from '../helpers/spawn-server.js';
+import { call, waitFor } from '../helpers/http.js';
+
+t.test('telemetry: {} when idle, commanded box and follower state after commands', async (t) => {
+  const srv = await startServer({});
+  t.teardown(() => srv.stop());
+  const b = srv.base;
+  t.same((await call(b, 'GET', '/telemetry/tracker_data')).body, {});
+  t.same((await call(b, 'GET', '/telemetry/follower_data')).body, {});
+  const st = (await call(b, 'GET', '/status')).body;
+  for (const k of ['smart_mode_active', 'tracking_started', 'segmentation_active', 'following_active', 'video_status', 'streaming', 'clients', 'uptime', 'timestamp']) {
+    t.ok(k in st, `/status has ${k}`);
+  }
+  t.ok(await waitFor(async () => (await call(b, 'POST', '/commands/start_tracking', { x: 0.5, y: 0.5, width: 0.25, height: 0.25 })).status === 200));
+  const td = (await call(b, 'GET', '/telemetry/tracker_data')).body;
+  t.match(td, {
+    bounding_box: [320, 240, 160, 120], center: [0.25, 0.25], tracker_started: true, box_source: 'commanded',
+    tracker_data: { data_type: 'POSITION_2D', tracking_active: false, confidence: null, bbox_pixel: [320, 240, 160, 120], normalized_bbox: [0, 0, 0.25, 0.25] },
+  });
+  t.notOk('velocity' in td.tracker_data, 'no invented velocity');
+  t.ok(!Number.isNaN(Date.parse(td.timestamp)), 'ISO timestamp');
+
+  await call(b, 'POST', '/commands/start_offboard_mode');
+  const fd = (await call(b, 'GET', '/telemetry/follower_data')).body;
+  t.match(fd, { fields: {}, profile_name: 'mc_velocity_ground', control_type: 'velocity_body_offboard', following_active: true });
+  t.type(fd.timestamp, 'number');
+});
