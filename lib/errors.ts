@@ -1,5 +1,6 @@
 // Every error a caller can get, with a stable code. Domain code throws
-// SkyfeedError with a code and a FastAPI-style detail; only lib/http knows
+// SkyfeedError with a code and a `detail` (a sentence or a list of
+// violations, the shape clients already parse); only lib/http knows
 // which HTTP status each code becomes (lib/http/error-status.ts). Clients
 // branch on `code`, never on the wording of `detail`. Each code is listed in
 // the README (a test checks it), so code and docs cannot drift.
@@ -55,7 +56,7 @@ export type ErrorCode = (typeof ERROR_CODES)[number];
 
 export class SkyfeedError extends Error {
   readonly code: ErrorCode;
-  /** FastAPI-style detail: a sentence, or a list of violations. */
+  /** A sentence, or a list of violations. */
   readonly detail: unknown;
   /** Extra fields for the error body (e.g. 429's retry_after). */
   readonly extra?: Record<string, unknown>;

@@ -1,4 +1,4 @@
-// The first AppController: the original's state machine without real
+// The first AppController: the command state machine without real
 // trackers or a follower (they come with a later issue). It never invents
 // data: a commanded box is reported as commanded and not tracked, with no
 // confidence, motion or velocity; the follower publishes no setpoints.
@@ -103,7 +103,7 @@ export class BuiltinController implements AppController {
     this.#requireFrame();
     const on = !this.flags.smart_mode_active;
     this.flags.smart_mode_active = on;
-    // As in the original: the detector takes over, the manual box is dropped.
+    // The detector takes over: the manual box is dropped.
     if (on) {
       this.flags.tracking_started = false;
       this.#commanded = null;

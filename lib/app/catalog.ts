@@ -1,5 +1,4 @@
-// The tracker types and follower profiles the original offered
-// (api-contract.md). Selecting one is recorded now; the implementations
+// The tracker types and follower profiles clients select by name. Selecting one is recorded now; the implementations
 // arrive with the tracker/follower issue, so each entry says so.
 
 export interface TrackerType {

@@ -39,9 +39,9 @@ export interface AppController {
   /** Live flags; read by /status on every request, so no allocation. */
   readonly flags: Readonly<ControllerFlags>;
 
-  /** The original's tracker telemetry, or {} when nothing is tracked. */
+  /** Tracker telemetry in the contract's field names, or {} when nothing is tracked. */
   trackerData(): Record<string, unknown>;
-  /** The original's follower telemetry, or {} when no follower exists. */
+  /** Follower telemetry in the contract's field names, or {} when no follower exists. */
   followerData(): Record<string, unknown>;
 
   /** `box` is as sent by the client (normalized or pixels). */

@@ -1,4 +1,4 @@
-// Coordinate conventions from api-contract.md. Commands: all values in [0,1]
+// Coordinate conventions of the API contract. Commands: all values in [0,1]
 // mean normalized with a top-left origin, otherwise pixels. Telemetry:
 // `center` in [-1,1] with the frame centre at 0 (y down); normalized_bbox
 // uses that system for x,y and fractions of the frame for w,h.

@@ -3,7 +3,7 @@
 // NoSignalWriter keeps viewers' streams alive, and live frames resume on the
 // same connections when the source recovers.
 //
-// Health states (api-contract.md "Video resilience"):
+// Health states (the API contract's video resilience):
 //   healthy     live frames flowing
 //   recovering  an attempt is in progress (session starting, no frame yet)
 //   degraded    lost; waiting for the next attempt (fewer than FAILED_AFTER failures)

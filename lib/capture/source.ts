@@ -9,7 +9,7 @@ import type { RawRing } from '../bus/raw-ring.js';
 /** How long a forced reconnect (POST /api/video/reconnect) waits for the first new frame. */
 export const RECONNECT_WAIT_MS = 3000;
 
-/** Health states as the original's /api/video/health reports them. */
+/** Health states as /api/video/health reports them. */
 export type SourceState = 'healthy' | 'degraded' | 'recovering' | 'failed' | 'unavailable';
 
 export interface SourceHealth {

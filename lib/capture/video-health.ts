@@ -1,4 +1,4 @@
-// The `video` object of GET /api/video/health (api-contract.md "Video
+// The `video` object of GET /api/video/health (the API contract's "Video
 // resilience"), built from a source's health: the one place where the
 // contract's field names meet SourceHealth, so routes stay thin.
 

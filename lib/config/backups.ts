@@ -1,5 +1,5 @@
 // Timestamped copies of the user's file, taken before every change.
-// Names are config_YYYYMMDD_HHMMSS_mmm.yaml (UTC; the original's name plus
+// Names are config_YYYYMMDD_HHMMSS_mmm.yaml (UTC; the established backup name plus
 // milliseconds so two saves within a second keep separate backups). An id is
 // accepted only if it matches that pattern exactly, so no id can name a path
 // outside the backup folder.

@@ -1,4 +1,4 @@
-// The answers of the config API's writes, in the original's shape, built
+// The answers of the config API's writes, in the shape clients expect, built
 // from what the store saved and what the live settings applied. Values are
 // shown redacted (secret keys, URL passwords).
 

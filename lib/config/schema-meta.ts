@@ -1,6 +1,6 @@
 // Per-parameter metadata for GET /api/config/schema, read from
 // config/schema.json (the schema that validates) and the defaults, in the
-// original's shape: type, default, description, min, max, step, unit,
+// shape config tools expect: type, default, description, min, max, step, unit,
 // options, reload_tier. A parameter without its own reload_tier inherits
 // its section's; system_restart when neither says.
 

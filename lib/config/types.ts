@@ -1,5 +1,5 @@
-// The validated configuration. Field names follow config/default.yaml, which
-// follows the seed, so the YAML a user writes and the code read the same.
+// The validated configuration. Field names follow config/default.yaml, so
+// the YAML a user writes and the code read the same.
 
 import type { RateLimitConfig } from '../util/rate-limiter.js';
 

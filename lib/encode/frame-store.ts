@@ -28,7 +28,7 @@ export class FrameStore {
     return this.#current.get(quality);
   }
 
-  /** Tiers holding a frame (the seed's cache_size). */
+  /** Tiers holding a frame (/stats cache_size). */
   get size(): number {
     return this.#current.size;
   }

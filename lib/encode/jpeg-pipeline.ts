@@ -111,7 +111,7 @@ export class JpegPipeline {
     return this.#store.current(quality);
   }
 
-  /** Encoded frames held for reuse (the seed's cache_size). */
+  /** Encoded frames held for reuse (/stats cache_size). */
   qualitiesCached(): number {
     return this.#store.size;
   }

@@ -75,7 +75,7 @@ export function validatorFor(name: SchemaName): ValidateFunction {
   return v;
 }
 
-/** FastAPI's 422 detail shape: one {loc, msg, type} per violation. */
+/** The 422 detail shape clients parse: one {loc, msg, type} per violation. */
 export function violations(errors: ErrorObject[] | null | undefined): { loc: (string | number)[]; msg: string; type: string }[] {
   return (errors ?? []).map((e) => {
     const loc: (string | number)[] = ['body', ...e.instancePath.split('/').slice(1)];

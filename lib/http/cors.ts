@@ -1,6 +1,6 @@
 // CORS from config: explicit origins, never a wildcard together with
-// credentials (the config loader refuses that combination). The seed's
-// allow_origins=["*"] with credentials was an exposure the original fixed.
+// credentials (the config loader refuses that combination): a wildcard
+// with credentials would let any page act as the logged-in operator.
 
 import type { CorsConfig } from '../config/types.js';
 

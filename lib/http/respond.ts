@@ -1,5 +1,5 @@
 // Responses on uWS. Every reply goes through here so status lines, content
-// type, CORS and FastAPI-style {"detail": ...} errors stay uniform, and so
+// type, CORS and {"detail": ..., "code": ...} errors stay uniform, and so
 // that no reply can pile up in memory: uWS buffers whatever the socket does
 // not take, and a client that pipelines thousands of requests without
 // reading would make it buffer every answer (hundreds of MB). Bodies are

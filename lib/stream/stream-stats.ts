@@ -1,4 +1,4 @@
-// /stats: the seed's fields, the original's field names (api-contract.md),
+// /stats: the contract's fields (both names where two generations of clients differ),
 // and the engine's own: encode timings, encoded fps, skips, per-client rows.
 
 import type { FrameBus } from '../bus/frame-bus.js';
@@ -65,7 +65,7 @@ export class StreamStats {
       }
     }
     return {
-      // The seed's fields.
+      // The contract's fields.
       frames_sent: f.framesSent,
       frames_dropped: f.framesDropped,
       send_errors: f.sendErrors,
@@ -77,7 +77,7 @@ export class StreamStats {
       ws_connections: ws,
       frame_rate: frameRate,
       quality,
-      // The original's names where they differ.
+      // The older clients' names where they differ.
       total_bandwidth_mb: round(f.bytesSent / 1e6, 3),
       websocket_connections: ws,
       websocket_clients: wsClients,

@@ -1,6 +1,5 @@
-// Sliding-window rate limiter keyed by bucket + client address (the seed's
-// per-IP limiter; the original's single global bucket let one client lock
-// out everyone). Memory is bounded three ways: each key keeps at most
+// Sliding-window rate limiter keyed by bucket + client address (one global
+// bucket would let one client lock out everyone). Memory is bounded three ways: each key keeps at most
 // max_requests timestamps in a ring that starts small and grows only as the
 // client actually sends; the key table is capped, the least recently seen
 // key going first; and the config loader caps max_requests × max_clients

@@ -9,7 +9,7 @@ t.test('ids are validated against path traversal', async (t) => {
   for (const bad of ['../etc/passwd', 'config_20260101_000000/../../x', 'config_2026', '', 'config_20260101_000000.yaml', 'config_20260101_000000_1234']) {
     t.equal(store.pathOf(bad), null, JSON.stringify(bad));
   }
-  t.ok(isBackupId('config_20260101_120000'), 'the original name without milliseconds');
+  t.ok(isBackupId('config_20260101_120000'), 'the name without milliseconds');
   t.equal(store.pathOf('config_20260101_120000_123'), '/tmp/x/config_20260101_120000_123.yaml');
 });
 

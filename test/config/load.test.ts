@@ -2,7 +2,7 @@ import t from 'tap';
 import { loadConfig, ConfigError } from '../../lib/config/load.js';
 import { writeConfig, runExpectingFailure } from '../helpers/spawn-server.js';
 
-t.test('defaults hold the seed keys', async (t) => {
+t.test('defaults hold the contract keys', async (t) => {
   const c = loadConfig();
   t.equal(c.http.host, '0.0.0.0');
   t.equal(c.http.port, 8000);

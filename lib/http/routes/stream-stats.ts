@@ -1,4 +1,4 @@
-// GET /stats and GET /status (with the control flags the original reported).
+// GET /stats and GET /status (with the control flags ground stations read).
 
 import type { RouteGroup } from '../context.js';
 import { sendJson, type Reply } from '../respond.js';

@@ -7,12 +7,12 @@ import { endpoint } from '../endpoint.js';
 export const telemetryRoutes: RouteGroup = (router, ctx) => {
   endpoint(router, ctx, {
     access: 'viewer', method: 'get', path: '/telemetry/tracker_data', tag: 'telemetry',
-    summary: 'Tracker output in the original field names; {} when nothing is tracked',
+    summary: 'Tracker output in the contract field names; {} when nothing is tracked',
     handle: () => ctx.controller.trackerData(),
   });
   endpoint(router, ctx, {
     access: 'viewer', method: 'get', path: '/telemetry/follower_data', tag: 'telemetry',
-    summary: 'Follower state in the original field names; {} when no follower exists',
+    summary: 'Follower state in the contract field names; {} when no follower exists',
     handle: () => ctx.controller.followerData(),
   });
 };

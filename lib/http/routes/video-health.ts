@@ -1,4 +1,4 @@
-// GET /api/video/health and POST /api/video/reconnect (api-contract.md).
+// GET /api/video/health and POST /api/video/reconnect (the API contract's video resilience).
 
 import type { RouteGroup } from '../context.js';
 import { endpoint, Result } from '../endpoint.js';

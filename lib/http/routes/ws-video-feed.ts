@@ -1,4 +1,4 @@
-// WS /ws/video_feed, as api-contract.md describes it: per frame a JSON meta
+// WS /ws/video_feed, as the API contract describes it: per frame a JSON meta
 // message then the binary JPEG; client messages quality, fps and ping.
 
 import type { WebSocket } from 'uWebSockets.js';
