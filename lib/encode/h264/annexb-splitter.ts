@@ -82,9 +82,13 @@ export class AnnexBSplitter {
         this.#scan = Math.max(this.#scan, this.#len - 2);
         return;
       }
+      // A zero in front of the prefix is the next unit's zero_byte (a 4-byte
+      // start code, B.1.2): it moves with the new access unit.
+      const cut = p > 0 && buf[p - 1] === 0 ? p - 1 : p;
       if (!this.#synced) {
-        this.#stats.junkBytes += p;
-        this.#compact(p);
+        this.#stats.junkBytes += cut;
+        this.#compact(cut);
+        this.#scan = p - cut;
         this.#synced = true;
         continue;
       }
@@ -101,11 +105,11 @@ export class AnnexBSplitter {
       } else {
         opens = this.#sawVcl && opensAccessUnit(type);
       }
-      if (opens && (p > 0 || this.#discarding)) {
-        this.#emit(trimTrailingZeros(buf, 0, p));
-        this.#compact(p);
+      if (opens && (cut > 0 || this.#discarding)) {
+        this.#emit(trimTrailingZeros(buf, 0, cut));
+        this.#compact(cut);
         this.#sawVcl = false;
-        this.#scan = 3;
+        this.#scan = p - cut + 3;
       } else {
         this.#scan = p + 3;
       }

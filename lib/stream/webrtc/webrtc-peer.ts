@@ -57,6 +57,7 @@ export interface PeerStats {
   nacks: number;
   plis: number;
   firs: number;
+  /** Video payload (access unit bytes; RTP/SRTP headers add ~2-4 %), per second over the last second, and in all. */
   bytes_per_sec: number;
   bytes_sent: number;
   frames_sent: number;
@@ -106,6 +107,8 @@ export class WebRtcPeer {
   lastSentAt = 0;
   stalledSince = 0;
   #stats: PeerStats;
+  /** H.264 bytes handed to the packetizer (the PeerConnection counts only data-channel bytes). */
+  #payloadBytes = 0;
   #bytesAtTick = 0;
 
   constructor(id: string, kind: PeerKind, cfg: PeerConfig, events: PeerEvents) {
@@ -262,6 +265,7 @@ export class WebRtcPeer {
       return false;
     }
     this.#stats.frames_sent++;
+    this.#payloadBytes += au.data.length;
     this.lastSentAt = now;
     if (this.stalledSince !== 0 && this.#pc.state() === 'connected') {
       this.stalledSince = 0;
@@ -305,12 +309,7 @@ export class WebRtcPeer {
   /** Called once a second by the fan-out: rates and the receiver's figures. */
   tick(dtS: number): void {
     if (this.#closed) return;
-    let sent = this.#bytesAtTick;
-    try {
-      sent = this.#pc.bytesSent();
-    } catch {
-      // closed under us
-    }
+    const sent = this.#payloadBytes;
     this.#stats.bytes_per_sec = dtS > 0 ? Math.round((sent - this.#bytesAtTick) / dtS) : 0;
     this.#stats.bytes_sent = sent;
     this.#bytesAtTick = sent;
