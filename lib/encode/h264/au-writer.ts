@@ -28,6 +28,8 @@ export interface AuWriterStats {
 /** x264 puts ~1 NAL per slice plus SPS/PPS/SEI; 256 is far beyond any encoder's slices per picture. */
 const MAX_NALS = 256;
 const START_CODE = Buffer.from([0, 0, 0, 1]);
+/** Write order: SPS, then PPS, then the rest. */
+const PASSES = [0, 1, 2] as const;
 
 export class AuWriter {
   readonly #cache: GopCache;
@@ -123,10 +125,20 @@ export class AuWriter {
     if (addPps) bytes += 4 + this.#pps!.length;
     const out = this.#cache.reserve(bytes, this.#hasIdr);
     if (!out) return this.#overflow();
+    // Parameter sets first (ours or the stream's: FLV may put an SEI ahead of
+    // them), then every other NAL in stream order.
     let w = 0;
     if (addSps) w = put(out, w, this.#sps!, 0, this.#sps!.length);
     if (addPps) w = put(out, w, this.#pps!, 0, this.#pps!.length);
-    for (let i = 0; i < this.#count; i++) w = put(out, w, buf, this.#nals[i * 2], this.#nals[i * 2 + 1]);
+    for (const pass of PASSES) {
+      for (let i = 0; i < this.#count; i++) {
+        const s = this.#nals[i * 2];
+        const type = nalType(buf[s]);
+        if (pass === 0 ? type === NalType.SPS : pass === 1 ? type === NalType.PPS : type !== NalType.SPS && type !== NalType.PPS) {
+          w = put(out, w, buf, s, this.#nals[i * 2 + 1]);
+        }
+      }
+    }
     // One small record and the arena view per access unit (30 a second): a
     // pool would let a slow reader see a recycled record; not worth it.
     const au: AccessUnit = {

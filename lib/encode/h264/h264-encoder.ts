@@ -363,7 +363,7 @@ export class H264Encoder implements AccessUnitSource {
     });
     proc.once('exit', (code, signal) => {
       if (generation !== this.#generation) return;
-      if (this.#o.framing === 'annexb') this.#annexb.flush();
+      // No flush: a unit cut short by a crash is not one.
       const why = signal ? `killed by ${signal}` : `exited with code ${code}`;
       const last = this.#stderr.trim().split('\n').pop() ?? '';
       this.#died(`ffmpeg ${why}${last ? `: ${last}` : ''}`);
@@ -397,6 +397,8 @@ export class H264Encoder implements AccessUnitSource {
 
   #detach(): void {
     this.#generation++;
+    // The next process starts a new stream with its own IDR: joiners must not get this one's GOP.
+    this.#cache.clear();
     this.#proc = null;
     this.#writing = false;
     this.#pCount = 0;
