@@ -90,9 +90,12 @@ export function pickH264(video: SdpMedia | null, profile: H264ProfileName): numb
   if (h264.length === 0) throw badSdp('the offer has no H264/90000 payload type');
   const mode1 = h264.filter((c) => c.params.get('packetization-mode') === '1');
   if (mode1.length === 0) throw badSdp('the offer has no H.264 payload type with packetization-mode=1');
-  const match = mode1.find((c) => (c.params.get('profile-level-id') ?? '42').toLowerCase().startsWith(wanted));
-  if (!match) throw badSdp(`the offer has no H.264 ${profile} profile (profile-level-id ${wanted}xxxx)`);
-  return match.pt;
+  const plid = (c: SdpCodec) => (c.params.get('profile-level-id') ?? '42e01f').toLowerCase();
+  const fits = mode1.filter((c) => plid(c).startsWith(wanted));
+  if (fits.length === 0) throw badSdp(`the offer has no H.264 ${profile} profile (profile-level-id ${wanted}xxxx)`);
+  // Prefer exactly what x264's baseline is: constrained baseline (constraint_set1).
+  const constrained = fits.find((c) => (parseInt(plid(c).slice(2, 4), 16) & 0x40) !== 0);
+  return (profile === 'baseline' && constrained ? constrained : fits[0]).pt;
 }
 
 /** An ICE candidate naming an mDNS host (`xxxx.local`): dropped, never resolved. */

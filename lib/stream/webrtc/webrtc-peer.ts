@@ -141,6 +141,9 @@ export class WebRtcPeer {
     this.#pc.onGatheringStateChange((s) => {
       if (s === 'complete') this.#onGathered?.();
     });
+    // Also what lets node-datachannel free the connection: it releases a
+    // wrapper's native callbacks only on the closed state/event, and only if a
+    // listener is registered (else the event loop is held forever).
     this.#pc.onStateChange((s) => this.#onPcState(s));
   }
 
@@ -341,8 +344,15 @@ export class WebRtcPeer {
     this.#pending = null;
     pending?.reject(new WebRtcError('SKYFEED_ERR_WEBRTC_CLOSED', 'the peer closed during negotiation'));
     this.#onGathered?.();
+    // Each object closed explicitly: node-datachannel releases a track's
+    // callbacks only on track.close(), not when its connection closes.
     try {
       this.#dc?.close();
+    } catch {
+      // already closed
+    }
+    try {
+      this.#track?.close();
     } catch {
       // already closed
     }
@@ -392,6 +402,9 @@ export class WebRtcPeer {
     // next one, which follows within 33 ms.
     try {
       this.#dc = this.#pc.createDataChannel('telemetry', { unordered: true, maxRetransmits: 0 });
+      // node-datachannel frees a channel's native callbacks only on its
+      // closed event, which it delivers only to a registered listener.
+      this.#dc.onClosed(() => {});
     } catch {
       this.#dc = null;
     }
