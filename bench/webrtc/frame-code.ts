@@ -1,6 +1,7 @@
 // A machine-readable frame number drawn into the picture: 20 bits plus an
-// even-parity bit as black/white cells along the bottom of the frame, large
-// enough (24x24 px) to survive H.264 at 1 Mbit/s. The page reads it back from
+// odd-parity bit as black/white cells along the bottom of the frame, large
+// enough (24x24 px) to survive H.264 at 1 Mbit/s. Odd parity, so that a
+// black picture (a video element before its first frame) reads as invalid. The page reads it back from
 // a canvas to tell which frame it is displaying (capture→display latency).
 
 export const CODE_BITS = 20;
@@ -15,7 +16,7 @@ export function codeTop(height: number): number {
 /** Draws `n` (mod 2^20) into an RGB24 frame. */
 export function drawFrameCode(rgb: Uint8Array, width: number, height: number, n: number): void {
   const value = n & ((1 << CODE_BITS) - 1);
-  let parity = 0;
+  let parity = 1;
   const y0 = codeTop(height);
   for (let bit = 0; bit <= CODE_BITS; bit++) {
     const on = bit < CODE_BITS ? (value >> bit) & 1 : parity;
@@ -31,7 +32,7 @@ export function drawFrameCode(rgb: Uint8Array, width: number, height: number, n:
  * RGBA row through the middle of the cells, the frame number or -1.
  */
 export const READ_FRAME_CODE_JS = `function readFrameCode(row) {
-  let value = 0, parity = 0;
+  let value = 0, parity = 1;
   for (let bit = 0; bit <= ${CODE_BITS}; bit++) {
     const x = ${X0} + bit * ${CELL} + ${CELL / 2};
     const i = x * 4;

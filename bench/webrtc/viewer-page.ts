@@ -18,7 +18,7 @@ export function viewerPage(height: number): string {
 ${READ_FRAME_CODE_JS}
 const epoch = (t) => performance.timeOrigin + t;
 const viewer = window.viewer = {
-  pc: null, ws: null, errors: [], displayed: [], telemetry: [], peerId: null, whepLocation: null,
+  pc: null, ws: null, errors: [], displayed: [], telemetry: [], peerId: null, whepLocation: null, sentCandidates: 0,
   startedAt: 0, firstFrameAt: 0, closedReason: null,
   push(list, item) { if (list.length < ${KEEP}) list.push(item); },
   async connect(mode) {
@@ -58,6 +58,19 @@ const viewer = window.viewer = {
     }
     pc.addTransceiver('video', { direction: 'recvonly' });
     pc.createDataChannel('control');
+    if (mode === 'ws-candidates-first') {
+      // Every candidate before the offer, and an offer without any: only the
+      // server's queue can connect this one.
+      const cands = [];
+      pc.onicecandidate = (e) => { if (e.candidate) cands.push(e.candidate); };
+      await pc.setLocalDescription(await pc.createOffer());
+      await new Promise((r) => { const check = () => pc.iceGatheringState === 'complete' ? r() : setTimeout(check, 20); check(); });
+      for (const c of cands) ws.send(JSON.stringify({ type: 'ice-candidate', payload: { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } }));
+      const sdp = pc.localDescription.sdp.split('\\r\\n').filter((l) => !l.startsWith('a=candidate:')).join('\\r\\n');
+      this.sentCandidates = cands.length;
+      ws.send(JSON.stringify({ type: 'offer', payload: { sdp, type: 'offer' } }));
+      return;
+    }
     await pc.setLocalDescription(await pc.createOffer());
     ws.send(JSON.stringify({ type: 'offer', payload: { sdp: pc.localDescription.sdp, type: 'offer' } }));
   },
