@@ -25,10 +25,12 @@ async function rig(t: { teardown(fn: () => unknown): void }, o: RigOptions = {})
   return r;
 }
 
-async function openViewer(r: Rig, mode: 'ws' | 'ws-server-offer' | 'ws-candidates-first' | 'whep'): Promise<Page> {
+type Mode = 'ws' | 'ws-server-offer' | 'ws-candidates-first' | 'whep';
+
+async function openViewer(r: Rig, mode: Mode, connect = true): Promise<Page> {
   const page = await browser.newPage();
   await page.goto(`${r.base}/`);
-  await page.evaluate(`viewer.connect(${JSON.stringify(mode)})`);
+  if (connect) await page.evaluate(`viewer.connect(${JSON.stringify(mode)})`);
   return page;
 }
 
@@ -100,6 +102,7 @@ t.test('a peer joining mid-GOP gets a picture in < 1 s (the cached GOP); without
   // GOP 2 s: joining 0.5 s after an IDR leaves 1.5 s to the next one.
   async function join(gopCacheUnits: number): Promise<{ ms: number; newIdrs: number }> {
     const r = await startRig({ alwaysOn: true, encoder: { gop: 60, gopCacheUnits } });
+    const page = await openViewer(r, 'ws', false);
     try {
       const end = performance.now() + 10_000;
       // Wait for a fresh IDR, then half a second.
@@ -110,18 +113,15 @@ t.test('a peer joining mid-GOP gets a picture in < 1 s (the cached GOP); without
       }
       lastKey = r.encoder.stats().keyframes;
       await sleep(500);
-      const page = await openViewer(r, 'ws');
-      try {
-        const start = (await page.evaluate('viewer.startedAt')) as number;
-        await waitDecoded(page, 1, 5000);
-        const end2 = performance.now() + 3000;
-        while (!((await page.evaluate('viewer.firstFrameAt')) as number) && performance.now() < end2) await sleep(10);
-        const first = (await page.evaluate('viewer.firstFrameAt')) as number;
-        return { ms: first - start, newIdrs: r.encoder.stats().keyframes - lastKey };
-      } finally {
-        await page.close();
-      }
+      await page.evaluate(`viewer.connect('ws')`);
+      const start = (await page.evaluate('viewer.startedAt')) as number;
+      await waitDecoded(page, 1, 5000);
+      const end2 = performance.now() + 3000;
+      while (!((await page.evaluate('viewer.firstFrameAt')) as number) && performance.now() < end2) await sleep(10);
+      const first = (await page.evaluate('viewer.firstFrameAt')) as number;
+      return { ms: first - start, newIdrs: r.encoder.stats().keyframes - lastKey };
     } finally {
+      await page.close();
       await r.close();
     }
   }
