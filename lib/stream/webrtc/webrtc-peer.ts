@@ -242,6 +242,12 @@ export class WebRtcPeer {
   /** Sends one access unit, or skips it (see the top of the file). Returns true when sent. */
   deliver(au: AccessUnit): boolean {
     if (!this.#trackOpen || this.#closed) return false;
+    if (this.#state === 'stalled' && this.#pc.state() !== 'connected') {
+      // ICE lost (disconnected): what we send now is lost; resume at an IDR.
+      this.#stats.frames_skipped++;
+      this.#needKeyframe = true;
+      return false;
+    }
     if (this.#needKeyframe) {
       if (!au.keyframe) {
         this.#stats.frames_skipped++;
