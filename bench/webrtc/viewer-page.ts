@@ -19,12 +19,13 @@ ${READ_FRAME_CODE_JS}
 const epoch = (t) => performance.timeOrigin + t;
 const viewer = window.viewer = {
   pc: null, ws: null, errors: [], displayed: [], telemetry: [], peerId: null, whepLocation: null, sentCandidates: 0,
-  startedAt: 0, firstFrameAt: 0, closedReason: null,
+  startedAt: 0, firstFrameAt: 0, connectedAt: 0, firstReceivedAt: 0, firstFrame: -1, closedReason: null,
   push(list, item) { if (list.length < ${KEEP}) list.push(item); },
   async connect(mode) {
     const pc = this.pc = new RTCPeerConnection();
     const video = document.getElementById('v');
     this.startedAt = epoch(performance.now());
+    pc.onconnectionstatechange = () => { if (pc.connectionState === 'connected' && !this.connectedAt) this.connectedAt = epoch(performance.now()); };
     pc.ontrack = (e) => { video.srcObject = e.streams[0] || new MediaStream([e.track]); video.play().catch(() => {}); };
     pc.ondatachannel = (e) => {
       if (e.channel.label !== 'telemetry') return;
@@ -90,10 +91,14 @@ const viewer = window.viewer = {
     const canvas = document.createElement('canvas');
     const ctx = canvas.getContext('2d', { willReadFrequently: true });
     const onFrame = (now, meta) => {
-      if (!this.firstFrameAt) this.firstFrameAt = epoch(now);
+      if (!this.firstFrameAt) {
+        this.firstFrameAt = epoch(now);
+        this.firstReceivedAt = meta.receiveTime ? epoch(meta.receiveTime) : 0;
+      }
       if (canvas.width !== meta.width) { canvas.width = meta.width; canvas.height = meta.height; }
       ctx.drawImage(video, 0, 0);
       const row = ctx.getImageData(0, ${codeRow(height)}, canvas.width, 1).data;
+      if (this.firstFrame < 0) this.firstFrame = readFrameCode(row);
       this.push(this.displayed, { frame: readFrameCode(row), presented: epoch(meta.presentationTime),
         received: meta.receiveTime ? epoch(meta.receiveTime) : 0, rtp: meta.rtpTimestamp });
       video.requestVideoFrameCallback(onFrame);

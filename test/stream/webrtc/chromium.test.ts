@@ -7,7 +7,7 @@
 import t from 'tap';
 import type { Page } from 'playwright-core';
 import { startRig, type Rig, type RigOptions } from '../../../bench/webrtc/rig.js';
-import { launchChromium } from '../../helpers/chromium.js';
+import { launchChromium } from '../../../bench/webrtc/chromium.js';
 import { childPids, hasCommand, FFMPEG_MISSING } from '../../helpers/tools.js';
 
 if (!hasCommand('ffmpeg')) throw new Error(FFMPEG_MISSING);

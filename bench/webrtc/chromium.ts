@@ -1,4 +1,4 @@
-// Debian's headless Chromium for the WebRTC tests (never a downloaded one),
+// Debian's headless Chromium for the WebRTC tests and bench (never a downloaded one),
 // with the flags that make it gather loopback candidates and show real IPs
 // instead of mDNS names, and a fresh profile per launch.
 
