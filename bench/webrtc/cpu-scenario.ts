@@ -42,6 +42,8 @@ export interface CpuScenario {
 }
 
 interface PeerCounts { frames: number; keyframes: number; lost: number; bytes: number; firstKeyframeMs: number | null }
+interface Counts { peers: PeerCounts[] }
+interface ServerStats { webrtc: { peer_list: { bytes_sent: number }[] }; encoder: { fps: number; kbps: number } }
 
 function request<T>(child: ChildProcess, msg: object, reply: string): Promise<T> {
   return new Promise((resolve, reject) => {
@@ -91,7 +93,14 @@ export async function stopChild(proc: ChildProcess, msg?: object): Promise<void>
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const pct = (us: number, ms: number) => Math.round((us / (ms * 1000)) * 1000) / 10;
 
-export async function runCpuScenario(o: { steps: number[]; windowS: number; warmupS: number; log: (s: string) => void }): Promise<CpuScenario> {
+export interface CpuScenarioOptions {
+  steps: number[];
+  windowS: number;
+  warmupS: number;
+  log: (s: string) => void;
+}
+
+export async function runCpuScenario(o: CpuScenarioOptions): Promise<CpuScenario> {
   const server = await startServer({ maxPeers: Math.max(...o.steps) + 4 });
   const base = `http://127.0.0.1:${server.port}`;
   const clients: { proc: ChildProcess; peers: number }[] = [];
@@ -100,14 +109,14 @@ export async function runCpuScenario(o: { steps: number[]; windowS: number; warm
       const s0 = cpuSample(server.proc.pid!);
       const f0 = cpuSample(server.ffmpegPid);
       const c0 = clients.map((c) => cpuSample(c.proc.pid!));
-      const n0 = await Promise.all(clients.map((c) => request<{ peers: PeerCounts[] }>(c.proc, { type: 'counts' }, 'counts')));
-      const st0 = await request<{ webrtc: { peer_list: { bytes_sent: number }[] } }>(server.proc, { type: 'stats' }, 'stats');
+      const n0 = await Promise.all(clients.map((c) => request<Counts>(c.proc, { type: 'counts' }, 'counts')));
+      const st0 = await request<ServerStats>(server.proc, { type: 'stats' }, 'stats');
       await sleep(o.windowS * 1000);
       const s1 = cpuSample(server.proc.pid!);
       const f1 = cpuSample(server.ffmpegPid);
       const c1 = clients.map((c) => cpuSample(c.proc.pid!));
-      const n1 = await Promise.all(clients.map((c) => request<{ peers: PeerCounts[] }>(c.proc, { type: 'counts' }, 'counts')));
-      const st1 = await request<{ webrtc: { peer_list: { bytes_sent: number }[] }; encoder: { fps: number; kbps: number } }>(server.proc, { type: 'stats' }, 'stats');
+      const n1 = await Promise.all(clients.map((c) => request<Counts>(c.proc, { type: 'counts' }, 'counts')));
+      const st1 = await request<ServerStats>(server.proc, { type: 'stats' }, 'stats');
       const ms = s1.t - s0.t;
       const peers0 = n0.flatMap((r) => r.peers);
       const peers1 = n1.flatMap((r) => r.peers);

@@ -66,7 +66,14 @@ async function encodeH264(frames: Uint8Array[], w: number, h: number, fps: numbe
   return Buffer.concat(out);
 }
 
-export async function runQuality(o: { frames: number; bitrates: number[]; jpegQualities: number[]; log: (s: string) => void }): Promise<QualityResult> {
+export interface QualityOptions {
+  frames: number;
+  bitrates: number[];
+  jpegQualities: number[];
+  log: (s: string) => void;
+}
+
+export async function runQuality(o: QualityOptions): Promise<QualityResult> {
   const w = 640;
   const h = 480;
   const fps = 30;
@@ -89,7 +96,8 @@ export async function runQuality(o: { frames: number; bitrates: number[]; jpegQu
       o.log(`  H.264 ${kbps} kbit/s`);
       const stream = await encodeH264(frames, w, h, fps, kbps);
       const dec = path.join(dir, `h264-${kbps}.rgb`);
-      const r = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-f', 'h264', '-i', 'pipe:0', '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-y', dec], { input: stream });
+      const r = spawnSync('ffmpeg', ['-hide_banner', '-nostdin', '-v', 'error', '-f', 'h264', '-i', 'pipe:0',
+        '-f', 'rawvideo', '-pix_fmt', 'rgb24', '-y', dec], { input: stream });
       if (r.status !== 0) throw new Error(`ffmpeg decode failed: ${r.stderr}`);
       if (readFileSync(dec).length !== w * h * 3 * o.frames) throw new Error('decoded frame count differs');
       const s = ssim(dec, src, w, h);

@@ -34,77 +34,98 @@ export function qualityVerdict(q: QualityResult, configuredKbps: number) {
 
 const ratio = (a: QualityRow, b: QualityRow) => `1/${(a.bytes_per_s / b.bytes_per_s).toFixed(1)}`;
 
+/** One markdown table row. */
+const row = (...cells: (string | number | null)[]) => `| ${cells.map((c) => (c === null ? '–' : String(c))).join(' | ')} |`;
+
 export function renderMarkdown(r: WebRtcBenchResult, configuredKbps: number): string {
   const out: string[] = [];
   out.push(`# WebRTC bench ${r.started}`, '');
-  out.push(`\`${r.command}\` on ${r.machine}; load average ${r.loadavg_at_start} at start, ${r.loadavg_at_end} at end; ${r.duration_s} s.`);
+  out.push(`\`${r.command}\` on ${r.machine}; load average ${r.loadavg_at_start} at start, ${r.loadavg_at_end} at end; ` +
+    `${r.duration_s} s.`);
   out.push(`Encoder: ${r.encoder}.`, '');
   out.push('| Target | Measured | Met |', '|---|---|---|');
   const top = r.cpu?.steps.at(-1);
   if (top) {
-    out.push(`| ${top.peers} peers at 30 fps from one encode, server CPU (encoder excluded) ≤ 1 % of a core per peer | ` +
+    const ok = (top.per_peer_cpu_pct ?? Infinity) <= 1 && top.fps_min >= 29 && top.peers >= 50;
+    out.push(row(`${top.peers} peers at 30 fps from one encode, server CPU (encoder excluded) ≤ 1 % of a core per peer`,
       `${top.per_peer_cpu_pct} % per peer (server ${top.server_cpu_pct} % − baseline ${r.cpu!.baseline.server_cpu_pct} %); ` +
-      `viewers min ${top.fps_min} fps | ${yes((top.per_peer_cpu_pct ?? Infinity) <= 1 && top.fps_min >= 29 && top.peers >= 50)} |`);
+      `viewers min ${top.fps_min} fps`, yes(ok)));
   }
   const v = r.quality ? qualityVerdict(r.quality, configuredKbps) : null;
   if (v) {
     const c = v.configured;
     const e = v.equal;
-    const met = !!e && e.bytes_per_s * 8 <= v.jpeg.bytes_per_s;
-    out.push(`| WebRTC bytes per viewer ≤ 1/8 of MJPEG q85 at SSIM within 0.01 | MJPEG q85 ${kb(v.jpeg.bytes_per_s)}/s, SSIM ${v.jpeg.ssim_y}; ` +
-      (c ? `H.264 ${c.setting} kbit/s (default) ${kb(c.bytes_per_s)}/s = ${ratio(v.jpeg, c)}, SSIM ${c.ssim_y}; ` : '') +
-      (e ? `cheapest within 0.01: ${e.setting} kbit/s, ${kb(e.bytes_per_s)}/s = ${ratio(v.jpeg, e)}, SSIM ${e.ssim_y}` : 'no tested bitrate within 0.01') +
-      ` | ${yes(met)} |`);
+    const parts = [`MJPEG q85 ${kb(v.jpeg.bytes_per_s)}/s, SSIM ${v.jpeg.ssim_y}`];
+    if (c) parts.push(`H.264 ${c.setting} kbit/s (default) ${kb(c.bytes_per_s)}/s = ${ratio(v.jpeg, c)}, SSIM ${c.ssim_y}`);
+    parts.push(e ? `cheapest within 0.01: ${e.setting} kbit/s, ${kb(e.bytes_per_s)}/s = ${ratio(v.jpeg, e)}, SSIM ${e.ssim_y}`
+      : 'no tested bitrate within 0.01');
+    out.push(row('WebRTC bytes per viewer ≤ 1/8 of MJPEG q85 at SSIM within 0.01', parts.join('; '),
+      yes(!!e && e.bytes_per_s * 8 <= v.jpeg.bytes_per_s)));
   }
   if (r.first_frame) {
     const f = r.first_frame;
-    out.push(`| first frame ≤ 300 ms for a joining peer | Chromium p50 ${f.chromium.p50} ms, max ${f.chromium.max} ms (${f.chromium.n} joins); ` +
-      `node-datachannel p50 ${f.datachannel.p50} ms | ${yes(f.chromium.p50 <= 300)} |`);
+    out.push(row('first frame ≤ 300 ms for a joining peer',
+      `Chromium p50 ${f.chromium.p50} ms, max ${f.chromium.max} ms (${f.chromium.n} joins); node-datachannel p50 ${f.datachannel.p50} ms`,
+      yes(f.chromium.p50 <= 300)));
   }
   const flv = r.latency?.find((l) => l.framing === 'flv');
   if (flv) {
-    out.push(`| capture→display p50 ≤ 100 ms (WebRTC, headless Chromium) | p50 ${flv.display.p50} ms, p99 ${flv.display.p99} ms (${flv.display.n} frames) | ${yes(flv.display.p50 <= 100)} |`);
+    out.push(row('capture→display p50 ≤ 100 ms (WebRTC, headless Chromium)',
+      `p50 ${flv.display.p50} ms, p99 ${flv.display.p99} ms (${flv.display.n} frames)`, yes(flv.display.p50 <= 100)));
   }
   out.push('');
   if (r.cpu) {
+    const b = r.cpu.baseline;
     out.push(`## (b) Server CPU per WebRTC peer (window ${r.cpu.window_s} s)`, '');
-    out.push(`Baseline, 0 peers (camera render + encoder feed): server ${r.cpu.baseline.server_cpu_pct} %, ffmpeg ${r.cpu.baseline.ffmpeg_cpu_pct} %, RSS ${r.cpu.baseline.server_rss_mb} MB.`, '');
-    out.push('| peers | server CPU % | per peer % | ffmpeg % | load clients % | fps min/median | lost pkts | wire B/s per viewer | payload B/s per viewer | RSS MB | encoder fps / kbit/s |');
+    out.push(`Baseline, 0 peers (camera render + encoder feed): server ${b.server_cpu_pct} %, ffmpeg ${b.ffmpeg_cpu_pct} %, ` +
+      `RSS ${b.server_rss_mb} MB.`, '');
+    out.push(row('peers', 'server CPU %', 'per peer %', 'ffmpeg %', 'load clients %', 'fps min/median', 'lost pkts',
+      'wire B/s per viewer', 'payload B/s per viewer', 'RSS MB', 'encoder fps / kbit/s'));
     out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
     for (const s of r.cpu.steps) {
-      out.push(`| ${s.peers} | ${s.server_cpu_pct} | ${s.per_peer_cpu_pct} | ${s.ffmpeg_cpu_pct} | ${s.clients_cpu_pct} | ${s.fps_min}/${s.fps_median} | ` +
-        `${s.lost_packets} | ${s.wire_bytes_per_peer_s} | ${s.payload_bytes_per_peer_s} | ${s.server_rss_mb} | ${s.encoder_fps} / ${s.encoder_kbps} |`);
+      out.push(row(s.peers, s.server_cpu_pct, s.per_peer_cpu_pct, s.ffmpeg_cpu_pct, s.clients_cpu_pct, `${s.fps_min}/${s.fps_median}`,
+        s.lost_packets, s.wire_bytes_per_peer_s, s.payload_bytes_per_peer_s, s.server_rss_mb, `${s.encoder_fps} / ${s.encoder_kbps}`));
     }
-    out.push('', 'CPU % is of one core, from /proc utime+stime over the window. "per peer" = (server − baseline) / peers. ffmpeg is its own process.', '');
+    out.push('', 'CPU % is of one core, from /proc utime+stime over the window. "per peer" = (server − baseline) / peers. ' +
+      'ffmpeg is its own process.', '');
   }
   if (r.quality) {
     const q = r.quality;
-    out.push(`## (a) Bytes per viewer per second at equal picture quality (${q.frames} frames ${q.width}x${q.height}, synthetic camera, ${q.fps} fps)`, '');
-    out.push('| codec | setting | bytes/s per viewer | kbit/s | SSIM Y | SSIM all | bytes vs MJPEG q85 |', '|---|---:|---:|---:|---:|---:|---:|');
+    out.push(`## (a) Bytes per viewer per second at equal picture quality (${q.frames} frames ${q.width}x${q.height}, ` +
+      `synthetic camera, ${q.fps} fps)`, '');
+    out.push(row('codec', 'setting', 'bytes/s per viewer', 'kbit/s', 'SSIM Y', 'SSIM all', 'bytes vs MJPEG q85'));
+    out.push('|---|---:|---:|---:|---:|---:|---:|');
     const jpeg = q.rows.find((x) => x.codec === 'mjpeg' && x.setting === 85);
-    for (const row of q.rows) {
-      out.push(`| ${row.codec === 'h264' ? 'H.264 (WebRTC)' : 'JPEG (MJPEG, WS)'} | ${row.codec === 'h264' ? `${row.setting} kbit/s` : `q${row.setting}`} | ` +
-        `${row.bytes_per_s} | ${Math.round((row.bytes_per_s * 8) / 1000)} | ${row.ssim_y.toFixed(4)} | ${row.ssim_all.toFixed(4)} | ${jpeg ? (row.bytes_per_s / jpeg.bytes_per_s).toFixed(3) : '–'} |`);
+    for (const x of q.rows) {
+      const h264 = x.codec === 'h264';
+      out.push(row(h264 ? 'H.264 (WebRTC)' : 'JPEG (MJPEG, WS)', h264 ? `${x.setting} kbit/s` : `q${x.setting}`, x.bytes_per_s,
+        Math.round((x.bytes_per_s * 8) / 1000), x.ssim_y.toFixed(4), x.ssim_all.toFixed(4),
+        jpeg ? (x.bytes_per_s / jpeg.bytes_per_s).toFixed(3) : null));
     }
-    out.push('', 'Each stream decoded again (ffmpeg for H.264, sharp for JPEG) and compared with the raw frames by ffmpeg\'s ssim filter in 4:2:0. ' +
-      'Payload only: RTP/SRTP add ~2-4 % (see the wire column of (b)); MJPEG multipart and WS framing add ~100 bytes per frame.', '');
+    out.push('', 'Each stream decoded again (ffmpeg for H.264, sharp for JPEG) and compared with the raw frames by ffmpeg\'s ' +
+      'ssim filter in 4:2:0. Payload only: RTP/SRTP add ~2-4 % (see the wire column of (b)); MJPEG multipart and WS framing ' +
+      'add ~100 bytes per frame.', '');
   }
   if (r.first_frame) {
     const f = r.first_frame;
     out.push('## (c) First frame for a joining peer', '');
-    out.push('| viewer | joins | p50 ms | p90 ms | max ms |', '|---|---:|---:|---:|---:|');
-    out.push(`| headless Chromium, signaling (connect() → first presented picture) | ${f.chromium.n} | ${f.chromium.p50} | ${f.chromium.p90} | ${f.chromium.max} |`);
-    out.push(`| node-datachannel, WHEP (offer → first complete keyframe) | ${f.datachannel.n} | ${f.datachannel.p50} | ${f.datachannel.p90} | ${f.datachannel.max} |`);
+    out.push(row('viewer', 'joins', 'p50 ms', 'p90 ms', 'max ms'), '|---|---:|---:|---:|---:|');
+    out.push(row('headless Chromium, signaling (connect() → first presented picture)', f.chromium.n, f.chromium.p50, f.chromium.p90,
+      f.chromium.max));
+    out.push(row('node-datachannel, WHEP (offer → first complete keyframe)', f.datachannel.n, f.datachannel.p50, f.datachannel.p90,
+      f.datachannel.max));
     out.push('', 'Joins at a random phase of the 1 s GOP; the cached GOP is replayed on connect.', '');
   }
   if (r.latency?.length) {
     out.push('## (d) Capture → display in headless Chromium', '');
-    out.push('| framing of ffmpeg\'s output | frames | display p50 | p90 | p99 | receive p50 | receive p99 | unreadable |', '|---|---:|---:|---:|---:|---:|---:|---:|');
+    out.push(row('framing of ffmpeg\'s output', 'frames', 'display p50', 'p90', 'p99', 'receive p50', 'receive p99', 'unreadable'));
+    out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
     for (const l of r.latency) {
-      out.push(`| ${l.framing === 'flv' ? 'FLV (default: AU complete at its last byte)' : 'Annex B (AU complete when the next starts)'} | ${l.display.n} | ` +
-        `${l.display.p50} | ${l.display.p90} | ${l.display.p99} | ${l.receive.p50} | ${l.receive.p99} | ${l.unreadable} |`);
+      const name = l.framing === 'flv' ? 'FLV (default: AU complete at its last byte)' : 'Annex B (AU complete when the next starts)';
+      out.push(row(name, l.display.n, l.display.p50, l.display.p90, l.display.p99, l.receive.p50, l.receive.p99, l.unreadable));
     }
-    out.push('', 'Capture = when the camera frame was made; display = requestVideoFrameCallback presentationTime of the picture whose frame code the page read from a canvas; receive = its last packet\'s arrival (same callback). One machine, one clock.', '');
+    out.push('', 'Capture = when the camera frame was made; display = requestVideoFrameCallback presentationTime of the picture ' +
+      'whose frame code the page read from a canvas; receive = its last packet\'s arrival (same callback). One machine, one clock.', '');
   }
   return out.join('\n');
 }

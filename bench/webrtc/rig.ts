@@ -99,7 +99,9 @@ export async function startRig(o: RigOptions = {}): Promise<Rig> {
     const type = req.getHeader('content-type');
     let aborted = false;
     res.onAborted(() => { aborted = true; });
-    if (!type.startsWith('application/sdp')) return reply(res, () => aborted, '415 Unsupported Media Type', 'Content-Type must be application/sdp');
+    if (!type.startsWith('application/sdp')) {
+      return reply(res, () => aborted, '415 Unsupported Media Type', 'Content-Type must be application/sdp');
+    }
     readBody(res, () => aborted).then(async (body) => {
       if (body === null) return reply(res, () => aborted, '413 Payload Too Large', 'offer too large');
       try {

@@ -40,7 +40,10 @@ if (only.includes('b')) {
 if (only.includes('a')) {
   log('(a) bytes and SSIM');
   result.quality = await runQuality({
-    frames: quick ? 30 : 150, bitrates: quick ? [DEFAULT_KBPS] : [500, 1000, 1500, 2000, 3000], jpegQualities: quick ? [85] : [50, 70, 85, 95], log,
+    frames: quick ? 30 : 150,
+    bitrates: quick ? [DEFAULT_KBPS] : [500, 1000, 1500, 2000, 3000],
+    jpegQualities: quick ? [85] : [50, 70, 85, 95],
+    log,
   });
 }
 if (only.includes('c')) {

@@ -25,7 +25,9 @@ const viewer = window.viewer = {
     const pc = this.pc = new RTCPeerConnection();
     const video = document.getElementById('v');
     this.startedAt = epoch(performance.now());
-    pc.onconnectionstatechange = () => { if (pc.connectionState === 'connected' && !this.connectedAt) this.connectedAt = epoch(performance.now()); };
+    pc.onconnectionstatechange = () => {
+      if (pc.connectionState === 'connected' && !this.connectedAt) this.connectedAt = epoch(performance.now());
+    };
     pc.ontrack = (e) => { video.srcObject = e.streams[0] || new MediaStream([e.track]); video.play().catch(() => {}); };
     pc.ondatachannel = (e) => {
       if (e.channel.label !== 'telemetry') return;
@@ -66,7 +68,10 @@ const viewer = window.viewer = {
       pc.onicecandidate = (e) => { if (e.candidate) cands.push(e.candidate); };
       await pc.setLocalDescription(await pc.createOffer());
       await new Promise((r) => { const check = () => pc.iceGatheringState === 'complete' ? r() : setTimeout(check, 20); check(); });
-      for (const c of cands) ws.send(JSON.stringify({ type: 'ice-candidate', payload: { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex } }));
+      for (const c of cands) {
+        const payload = { candidate: c.candidate, sdpMid: c.sdpMid, sdpMLineIndex: c.sdpMLineIndex };
+        ws.send(JSON.stringify({ type: 'ice-candidate', payload }));
+      }
       const sdp = pc.localDescription.sdp.split('\\r\\n').filter((l) => !l.startsWith('a=candidate:')).join('\\r\\n');
       this.sentCandidates = cands.length;
       ws.send(JSON.stringify({ type: 'offer', payload: { sdp, type: 'offer' } }));

@@ -37,7 +37,8 @@ export function makeStream(spec: StreamSpec): { bytes: Buffer; file: string } {
 
 /** ffprobe's packets of a file: size and keyframe flag, in order. */
 export function probePackets(file: string): { size: number; key: boolean }[] {
-  const r = spawnSync('ffprobe', ['-v', 'error', '-show_packets', '-show_entries', 'packet=size,flags', '-of', 'csv', file], { encoding: 'utf8' });
+  const args = ['-v', 'error', '-show_packets', '-show_entries', 'packet=size,flags', '-of', 'csv', file];
+  const r = spawnSync('ffprobe', args, { encoding: 'utf8' });
   if (r.status !== 0) throw new Error(`ffprobe failed: ${r.stderr}`);
   return r.stdout.trim().split('\n').map((l) => {
     const [, size, flags] = l.split(',');

@@ -129,8 +129,8 @@ export interface FragmentCandidate {
  * credentials are returned so the caller can refuse an ICE restart.
  */
 export function parseSdpFragment(frag: unknown): { ufrag: string | null; candidates: FragmentCandidate[] } {
-  if (typeof frag !== 'string') throw new WebRtcError('SKYFEED_ERR_WEBRTC_BAD_SDP', 'the SDP fragment must be a string');
-  if (frag.length > MAX_SDP_BYTES) throw new WebRtcError('SKYFEED_ERR_WEBRTC_BAD_SDP', `the SDP fragment is larger than ${MAX_SDP_BYTES} bytes`);
+  if (typeof frag !== 'string') throw badSdp('the SDP fragment must be a string');
+  if (frag.length > MAX_SDP_BYTES) throw badSdp(`the SDP fragment is larger than ${MAX_SDP_BYTES} bytes`);
   let mid = '0';
   let ufrag: string | null = null;
   const candidates: FragmentCandidate[] = [];
@@ -140,7 +140,7 @@ export function parseSdpFragment(frag: unknown): { ufrag: string | null; candida
     if (line.startsWith('a=mid:')) mid = line.slice(6);
     else if (line.startsWith('a=ice-ufrag:')) ufrag = line.slice(12);
     else if (line.startsWith('a=candidate:')) candidates.push({ candidate: line.slice(2), mid });
-    else if (!/^[a-z]=/.test(line)) throw new WebRtcError('SKYFEED_ERR_WEBRTC_BAD_SDP', `not an SDP line: ${line.slice(0, 40)}`);
+    else if (!/^[a-z]=/.test(line)) throw badSdp(`not an SDP line: ${line.slice(0, 40)}`);
   }
   return { ufrag, candidates };
 }

@@ -200,8 +200,12 @@ export class SignalingSession {
   #onCandidate(payload: unknown): void {
     if (typeof payload !== 'object' || payload === null) return this.#error('ice-candidate needs a payload object');
     const { candidate, sdpMid, sdpMLineIndex } = payload as Record<string, unknown>;
-    if (typeof candidate !== 'string' || candidate.length > 1024) return this.#error('ice-candidate payload.candidate must be a string (<= 1 KiB)');
-    if (sdpMid !== undefined && sdpMid !== null && typeof sdpMid !== 'string') return this.#error('payload.sdpMid must be a string or null');
+    if (typeof candidate !== 'string' || candidate.length > 1024) {
+      return this.#error('ice-candidate payload.candidate must be a string (<= 1 KiB)');
+    }
+    if (sdpMid !== undefined && sdpMid !== null && typeof sdpMid !== 'string') {
+      return this.#error('payload.sdpMid must be a string or null');
+    }
     if (sdpMLineIndex !== undefined && sdpMLineIndex !== null && !(Number.isInteger(sdpMLineIndex) && (sdpMLineIndex as number) >= 0)) {
       return this.#error('payload.sdpMLineIndex must be a non-negative integer or null');
     }

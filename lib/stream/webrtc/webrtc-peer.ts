@@ -100,12 +100,12 @@ export class WebRtcPeer {
   #pending: { resolve: (sdp: string) => void; reject: (e: Error) => void } | null = null;
   #onGathered: (() => void) | null = null;
   readonly #rtcp = emptySummary();
-  readonly createdAt = performance.now();
-  connectedAt = 0;
-  /** performance.now() of the last RTCP from the receiver / last access unit sent / first failed send. */
-  lastRtcpAt = 0;
-  lastSentAt = 0;
-  stalledSince = 0;
+  /** performance.now() of creation, of the video opening, of the last RTCP from the receiver. */
+  readonly #createdAt = performance.now();
+  #connectedAt = 0;
+  #lastRtcpAt = 0;
+  /** performance.now() since the transport stopped working (0: it works). */
+  #stalledSince = 0;
   #stats: PeerStats;
   /** H.264 bytes handed to the packetizer (the PeerConnection counts only data-channel bytes). */
   #payloadBytes = 0;
@@ -147,6 +147,18 @@ export class WebRtcPeer {
     this.#pc.onStateChange((s) => this.#onPcState(s));
   }
 
+  get createdAt(): number {
+    return this.#createdAt;
+  }
+
+  get lastRtcpAt(): number {
+    return this.#lastRtcpAt;
+  }
+
+  get stalledSince(): number {
+    return this.#stalledSince;
+  }
+
   get state(): PeerState {
     return this.#state;
   }
@@ -157,7 +169,7 @@ export class WebRtcPeer {
 
   /** The viewer offered (WebSocket `offer`, WHEP POST): returns our answer. */
   async answer(offerSdp: unknown): Promise<string> {
-    if (this.#remoteSet || this.#track) throw new WebRtcError('SKYFEED_ERR_WEBRTC_UNSUPPORTED', 'this peer already has a session (renegotiation is not supported)');
+    if (this.#remoteSet || this.#track) throw renegotiation();
     const offer = parseSdp(offerSdp);
     const pt = pickH264(offer.video, this.#cfg.profile);
     this.#wantsTelemetry = offer.application !== null;
@@ -182,7 +194,7 @@ export class WebRtcPeer {
 
   /** The server offers (signaling `request-offer`, for clients that cannot). */
   async offer(): Promise<string> {
-    if (this.#remoteSet || this.#track) throw new WebRtcError('SKYFEED_ERR_WEBRTC_UNSUPPORTED', 'this peer already has a session (renegotiation is not supported)');
+    if (this.#remoteSet || this.#track) throw renegotiation();
     this.#addVideo('0', OFFER_PT);
     this.#wantsTelemetry = true;
     this.#openTelemetry();
@@ -193,7 +205,9 @@ export class WebRtcPeer {
 
   /** The viewer's answer to offer(). */
   acceptAnswer(answerSdp: unknown): void {
-    if (!this.#track || this.#remoteSet) throw new WebRtcError('SKYFEED_ERR_WEBRTC_UNSUPPORTED', 'no offer of ours is waiting for an answer');
+    if (!this.#track || this.#remoteSet) {
+      throw new WebRtcError('SKYFEED_ERR_WEBRTC_UNSUPPORTED', 'no offer of ours is waiting for an answer');
+    }
     const parsed = parseSdp(answerSdp);
     const video = parsed.video;
     if (!video || !video.codecs.some((c) => c.pt === OFFER_PT && c.name === 'H264')) {
@@ -269,15 +283,14 @@ export class WebRtcPeer {
       // The transport is not ready (DTLS down, ICE lost): drop to the next IDR.
       this.#stats.frames_skipped++;
       this.#needKeyframe = true;
-      if (this.stalledSince === 0) this.stalledSince = now;
+      if (this.#stalledSince === 0) this.#stalledSince = now;
       this.#setState('stalled');
       return false;
     }
     this.#stats.frames_sent++;
     this.#payloadBytes += au.data.length;
-    this.lastSentAt = now;
-    if (this.stalledSince !== 0 && this.#pc.state() === 'connected') {
-      this.stalledSince = 0;
+        if (this.#stalledSince !== 0 && this.#pc.state() === 'connected') {
+      this.#stalledSince = 0;
       this.#setState('connected');
     }
     return true;
@@ -327,7 +340,7 @@ export class WebRtcPeer {
   stats(): PeerStats {
     const s = this.#stats;
     s.state = this.#state;
-    s.connected_s = this.connectedAt ? Math.round((performance.now() - this.connectedAt) / 100) / 10 : 0;
+    s.connected_s = this.#connectedAt ? Math.round((performance.now() - this.#connectedAt) / 100) / 10 : 0;
     if (s.rtt_ms === null && !this.#closed) {
       // Before the first receiver report: SCTP's estimate, when there is a data channel.
       try {
@@ -391,7 +404,7 @@ export class WebRtcPeer {
     track.onOpen(() => {
       if (this.#closed) return;
       this.#trackOpen = true;
-      this.connectedAt = this.lastRtcpAt = this.lastSentAt = performance.now();
+      this.#connectedAt = this.#lastRtcpAt = performance.now();
       this.#setState('connected');
       this.#needKeyframe = true;
       this.#events.open(this);
@@ -418,7 +431,7 @@ export class WebRtcPeer {
 
   #onRtcp(msg: Buffer): void {
     if (this.#closed || !parseRtcp(msg, this.#rtcp)) return;
-    this.lastRtcpAt = performance.now();
+    this.#lastRtcpAt = performance.now();
     const r = this.#rtcp;
     const s = this.#stats;
     s.nacks += r.nacks;
@@ -435,10 +448,10 @@ export class WebRtcPeer {
     if (s === 'failed') this.close('failed');
     else if (s === 'closed') this.close('client');
     else if (s === 'disconnected') {
-      if (this.stalledSince === 0) this.stalledSince = performance.now();
+      if (this.#stalledSince === 0) this.#stalledSince = performance.now();
       this.#setState('stalled');
     } else if (s === 'connected' && this.#trackOpen) {
-      this.stalledSince = 0;
+      this.#stalledSince = 0;
       this.#setState('connected');
     }
   }
@@ -446,4 +459,8 @@ export class WebRtcPeer {
   #setState(s: PeerState): void {
     if (this.#state !== 'closed') this.#state = s;
   }
+}
+
+function renegotiation(): WebRtcError {
+  return new WebRtcError('SKYFEED_ERR_WEBRTC_UNSUPPORTED', 'this peer already has a session (renegotiation is not supported)');
 }

@@ -40,7 +40,8 @@ function writeFlv(bytes: Buffer, cache: GopCache, onUnit?: (au: AccessUnit, gop:
 
 /** ffmpeg decodes an Annex-B buffer: frames decoded, and whether it complained. */
 function decode(annexb: Buffer): { frames: number; stderr: string } {
-  const r = spawnSync('ffmpeg', ['-hide_banner', '-v', 'error', '-f', 'h264', '-i', 'pipe:0', '-f', 'framecrc', '-'], { input: annexb, encoding: 'utf8' });
+  const args = ['-hide_banner', '-v', 'error', '-f', 'h264', '-i', 'pipe:0', '-f', 'framecrc', '-'];
+  const r = spawnSync('ffmpeg', args, { input: annexb, encoding: 'utf8' });
   return { frames: r.stdout.split('\n').filter((l) => /^0,/.test(l)).length, stderr: r.stderr };
 }
 

@@ -86,7 +86,9 @@ t.test('every accepted frame comes out as one access unit with its frameId and c
     t.same(units.map((u) => u.frameId), expected.map(([id]) => id), `${framing}: one unit per accepted frame, in order`);
     t.same(units.map((u) => u.captureMs), expected.map(([, ms]) => ms), `${framing}: capture times carried over`);
     t.same(units.map((u) => u.keyframe), units.map((_, i) => i % 15 === 0), `${framing}: an IDR every 15 input frames`);
-    for (const u of units.filter((x) => x.keyframe)) t.same(nalTypes(u.data).slice(0, 2), [7, 8], `${framing}: SPS, PPS open IDR ${u.frameId}`);
+    for (const u of units.filter((x) => x.keyframe)) {
+      t.same(nalTypes(u.data).slice(0, 2), [7, 8], `${framing}: SPS, PPS open IDR ${u.frameId}`);
+    }
     t.same(units.map((u) => u.seq), units.map((_, i) => i), `${framing}: output sequence numbers`);
     const s = enc.stats();
     t.equal(s.unmatched, 0);
@@ -119,7 +121,8 @@ t.test('a frame offered while stdin still holds the previous one is skipped, nev
   const after = enc.stats();
   t.ok(after.frames_in - after.units <= 2, `at most a couple of frames in flight (${after.frames_in} in, ${after.units} out)`);
   const grownMb = (process.memoryUsage().rss - rssBefore) / 1e6;
-  t.ok(grownMb < 100, `RSS grew ${grownMb.toFixed(1)} MB while ${offered} frames (${((offered * enc.frameBytes) / 1e9).toFixed(1)} GB) were offered`);
+  const gb = ((offered * enc.frameBytes) / 1e9).toFixed(1);
+  t.ok(grownMb < 100, `RSS grew ${grownMb.toFixed(1)} MB while ${offered} frames (${gb} GB) were offered`);
 });
 
 t.test('frames of the wrong size are refused and counted', async (t) => {
@@ -250,13 +253,17 @@ t.test('the demand gate runs the encoder only while someone holds it', async (t)
 });
 
 t.test('the hardware encoders\' arguments are accepted by this ffmpeg (the devices are absent here)', async (t) => {
-  const base = { width: 640, height: 480, fps: 30, pixelFormat: 'rgb24', bitrateKbps: 1000, gop: 30, profile: 'baseline', framing: 'flv', vaapiDevice: '/dev/dri/renderD128' } as const;
+  const base = {
+    width: 640, height: 480, fps: 30, pixelFormat: 'rgb24', bitrateKbps: 1000, gop: 30, profile: 'baseline', framing: 'flv',
+    vaapiDevice: '/dev/dri/renderD128',
+  } as const;
   for (const encoderName of ['h264_v4l2m2m', 'h264_vaapi'] as const) {
     const args = encoderArgs({ ...base, encoder: encoderName });
     t.ok(args.includes(encoderName));
     // Let ffmpeg parse the whole command line; with no device it must fail
     // at opening the device or encoder, not at an unknown option.
-    const r = spawnSync('ffmpeg', args.map((a) => (a === 'error' ? 'info' : a)), { input: Buffer.alloc(640 * 480 * 3), encoding: 'utf8', timeout: 10000 });
+    const verbose = args.map((a) => (a === 'error' ? 'info' : a));
+    const r = spawnSync('ffmpeg', verbose, { input: Buffer.alloc(640 * 480 * 3), encoding: 'utf8', timeout: 10000 });
     t.not(r.status, 0, `${encoderName} cannot run here`);
     t.notMatch(r.stderr, /Unrecognized option|Option not found|Invalid argument.*option|Error splitting the argument list/i,
       `${encoderName}: every option parses (${r.stderr.trim().split('\n').pop()})`);

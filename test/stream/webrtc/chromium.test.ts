@@ -78,7 +78,8 @@ t.test('three pages at once (signaling, server offer, WHEP) share one encoder: >
   // The pages read the frame code drawn into the picture: recent frame numbers.
   // (Background tabs present ~1 frame a second; the numbers are what matters.)
   const shown = (await pages[0].evaluate('viewer.displayed.map((d) => d.frame).filter((f) => f >= 0).slice(-5)')) as number[];
-  t.ok(shown.length > 0 && shown.every((f) => f > 0 && f < r.feeder.frames), `decoded pictures carry live frame numbers (${shown.join(',')} of ${r.feeder.frames})`);
+  t.ok(shown.length > 0 && shown.every((f) => f > 0 && f < r.feeder.frames),
+    `decoded pictures carry live frame numbers (${shown.join(',')} of ${r.feeder.frames})`);
   // Telemetry rides on the data channel of the pages that offered one.
   const tel = (await Promise.all(pages.map((p) => p.evaluate('viewer.telemetry.length')))) as number[];
   t.ok(tel[0] > 50 && tel[1] > 50, `telemetry messages received: ${tel.join(', ')}`);

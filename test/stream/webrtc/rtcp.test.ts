@@ -28,7 +28,8 @@ t.test('NACK, PLI, FIR and REMB in one compound packet', async (t) => {
   const fir = [...header(4, 206, 4), ...u32(1), ...u32(0), ...u32(2), 7, 0, 0, 0];
   // REMB: 1 SSRC, exponent 3, mantissa 125000 -> 1 Mbit/s.
   const m = 125000;
-  const remb = [...header(15, 206, 5), ...u32(1), ...u32(0), 0x52, 0x45, 0x4d, 0x42, 1, (3 << 2) | (m >> 16), (m >> 8) & 255, m & 255, ...u32(2)];
+  const remb = [...header(15, 206, 5), ...u32(1), ...u32(0), 0x52, 0x45, 0x4d, 0x42,
+    1, (3 << 2) | (m >> 16), (m >> 8) & 255, m & 255, ...u32(2)];
   const s = emptySummary();
   t.ok(parseRtcp(Uint8Array.from([...nack, ...pli, ...fir, ...remb]), s));
   t.equal(s.nacks, 5, 'PID+3 bits and PID alone');

@@ -37,7 +37,7 @@ t.test('offers we cannot serve are refused with a reason', async (t) => {
   t.throws(() => pickH264(parseSdp(noH264).video, 'baseline'), /no H264/);
   const audioOnly = offer.replace(/m=video/, 'm=audio');
   t.throws(() => pickH264(parseSdp(audioOnly).video, 'baseline'), /no video/);
-  const highOnly = offer.replace(/profile-level-id=42[0-9a-f]{4}/g, 'profile-level-id=64001f').replace(/profile-level-id=4d001f/g, 'profile-level-id=64001f');
+  const highOnly = offer.replace(/profile-level-id=(42[0-9a-f]{4}|4d001f)/g, 'profile-level-id=64001f');
   t.throws(() => pickH264(parseSdp(highOnly).video, 'baseline'), /baseline profile/);
 });
 
@@ -58,7 +58,8 @@ t.test('trickle-ice-sdpfrag (WHEP PATCH)', async (t) => {
     'a=candidate:1387637174 1 udp 2122260223 192.0.2.1 61764 typ host generation 0 ufrag EsAw network-id 1\r\na=end-of-candidates\r\n';
   const r = parseSdpFragment(frag);
   t.equal(r.ufrag, 'EsAw');
-  t.same(r.candidates, [{ candidate: 'candidate:1387637174 1 udp 2122260223 192.0.2.1 61764 typ host generation 0 ufrag EsAw network-id 1', mid: '0' }]);
+  const candidate = 'candidate:1387637174 1 udp 2122260223 192.0.2.1 61764 typ host generation 0 ufrag EsAw network-id 1';
+  t.same(r.candidates, [{ candidate, mid: '0' }]);
   t.equal(code(() => parseSdpFragment('not sdp at all')), 'SKYFEED_ERR_WEBRTC_BAD_SDP');
   t.equal(code(() => parseSdpFragment(null)), 'SKYFEED_ERR_WEBRTC_BAD_SDP');
 });

@@ -107,9 +107,13 @@ async function connectViewer(c: Client, v: NdcReceiver): Promise<string> {
   c.send({ type: 'offer', payload: { sdp: await v.offer(), type: 'offer' } });
   const answer = await c.next((m) => m.type === 'answer');
   v.accept(answer.payload!.sdp!);
-  for (const cand of v.candidates) c.send({ type: 'ice-candidate', payload: { candidate: cand.candidate, sdpMid: cand.mid, sdpMLineIndex: 0 } });
+  for (const cand of v.candidates) {
+    c.send({ type: 'ice-candidate', payload: { candidate: cand.candidate, sdpMid: cand.mid, sdpMLineIndex: 0 } });
+  }
   const first = await c.next((m) => m.type === 'ice-candidate');
-  for (const m of [first, ...c.messages.filter((x) => x.type === 'ice-candidate')]) v.addCandidate(m.payload!.candidate!, m.payload!.sdpMid!);
+  for (const m of [first, ...c.messages.filter((x) => x.type === 'ice-candidate')]) {
+    v.addCandidate(m.payload!.candidate!, m.payload!.sdpMid!);
+  }
   await v.connected();
   return answer.peer_id!;
 }
