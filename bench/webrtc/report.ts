@@ -163,8 +163,9 @@ export function renderSvg(r: WebRtcBenchResult): string {
     const v = Math.max(0, s.per_peer_cpu_pct ?? 0);
     parts.push(`<rect x="${x}" y="${y(v)}" width="${bw}" height="${top + ph - y(v)}" fill="#1f77b4"/>`);
     parts.push(`<text x="${x + bw / 2}" y="${y(v) - 4}" text-anchor="middle">${v}</text>`);
-    parts.push(`<text x="${x + bw / 2}" y="${top + ph + 16}" text-anchor="middle">${s.peers} peers (${s.fps_min} fps min)</text>`);
+    const label = `${s.peers} peer${s.peers === 1 ? '' : 's'} (${s.fps_min} fps min)`;
+    parts.push(`<text x="${x + bw / 2}" y="${top + ph + 16}" text-anchor="middle">${label}</text>`);
   });
-  parts.push(`<text x="${left}" y="${H - 10}" fill="#555">${r.started}, ${r.machine}</text>`, '</svg>');
+  parts.push(`<text x="${left}" y="${H - 10}" fill="#555">${r.started}, load average ${r.loadavg_at_start} at start</text>`, '</svg>');
   return parts.join('\n');
 }

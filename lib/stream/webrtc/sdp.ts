@@ -21,6 +21,8 @@ export interface SdpMedia {
   kind: string;
   mid: string;
   index: number;
+  /** a=sendrecv / sendonly / recvonly / inactive (sendrecv when absent). */
+  direction: string;
   codecs: SdpCodec[];
 }
 
@@ -45,7 +47,7 @@ export function parseSdp(sdp: unknown): ParsedOffer {
   for (const line of lines) {
     if (line.startsWith('m=')) {
       const kind = line.slice(2).split(' ')[0];
-      cur = { kind, mid: String(media.length), index: media.length, codecs: [] };
+      cur = { kind, mid: String(media.length), index: media.length, direction: 'sendrecv', codecs: [] };
       media.push(cur);
       const fmts = line.split(' ').slice(3);
       for (const f of fmts) if (/^\d+$/.test(f)) cur.codecs.push({ pt: Number(f), name: '', clock: 0, params: new Map() });
@@ -53,6 +55,7 @@ export function parseSdp(sdp: unknown): ParsedOffer {
     }
     if (!cur) continue;
     if (line.startsWith('a=mid:')) cur.mid = line.slice(6).trim();
+    else if (/^a=(sendrecv|sendonly|recvonly|inactive)\s*$/.test(line)) cur.direction = line.slice(2).trim();
     else if (line.startsWith('a=rtpmap:')) {
       const m = /^a=rtpmap:(\d+) ([^/\s]+)\/(\d+)/.exec(line);
       const c = m && cur.codecs.find((x) => x.pt === Number(m[1]));
@@ -85,6 +88,10 @@ export function parseSdp(sdp: unknown): ParsedOffer {
  */
 export function pickH264(video: SdpMedia | null, profile: H264ProfileName): number {
   if (!video) throw badSdp('the offer has no video m-line');
+  // The viewer must want to receive: we only send.
+  if (video.direction !== 'recvonly' && video.direction !== 'sendrecv') {
+    throw badSdp(`the offer's video is ${video.direction}: offer recvonly (or sendrecv) video to receive the stream`);
+  }
   const wanted = profile === 'main' ? '4d' : '42';
   const h264 = video.codecs.filter((c) => c.name === 'H264' && c.clock === 90000);
   if (h264.length === 0) throw badSdp('the offer has no H264/90000 payload type');

@@ -35,6 +35,8 @@ t.test('offers we cannot serve are refused with a reason', async (t) => {
   t.throws(() => pickH264(parseSdp(noMode1).video, 'baseline'), /packetization-mode=1/);
   const noH264 = offer.replace(/H264\/90000/g, 'XYZ/90000');
   t.throws(() => pickH264(parseSdp(noH264).video, 'baseline'), /no H264/);
+  t.throws(() => pickH264(parseSdp(offer.replace('a=recvonly', 'a=sendonly')).video, 'baseline'), /video is sendonly/);
+  t.throws(() => pickH264(parseSdp(offer.replace('a=recvonly', 'a=inactive')).video, 'baseline'), /video is inactive/);
   const audioOnly = offer.replace(/m=video/, 'm=audio');
   t.throws(() => pickH264(parseSdp(audioOnly).video, 'baseline'), /no video/);
   const highOnly = offer.replace(/profile-level-id=(42[0-9a-f]{4}|4d001f)/g, 'profile-level-id=64001f');
