@@ -10,7 +10,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { H264Encoder } from '../../lib/encode/h264/h264-encoder.js';
+import { H264Encoder } from '../../lib/encode/h264/index.js';
 import { realtimeJpeg } from '../../lib/pipeline/jpeg-options.js';
 import { FrameFeeder } from './frame-feeder.js';
 

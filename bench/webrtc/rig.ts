@@ -5,13 +5,9 @@
 // limits) are the lead's; this is only the wiring the engine needs.
 
 import type { HttpResponse, TemplatedApp, us_listen_socket } from 'uWebSockets.js';
-import { DemandGate } from '../../lib/encode/h264/demand-gate.js';
-import { H264Encoder, type H264EncoderOptions } from '../../lib/encode/h264/h264-encoder.js';
+import { DemandGate, H264Encoder, type H264EncoderOptions } from '../../lib/encode/h264/index.js';
 import { loadUws } from '../../lib/http/uws.js';
-import { SignalingSession } from '../../lib/stream/webrtc/signaling-session.js';
-import { WebRtcError } from '../../lib/stream/webrtc/webrtc-errors.js';
-import { WebRtcFanout, type WebRtcFanoutOptions } from '../../lib/stream/webrtc/webrtc-fanout.js';
-import { WhepEndpoint } from '../../lib/stream/webrtc/whep.js';
+import { SignalingSession, WebRtcError, WebRtcFanout, WhepEndpoint, type WebRtcFanoutOptions } from '../../lib/stream/webrtc/index.js';
 import { FrameFeeder } from './frame-feeder.js';
 import { viewerPage } from './viewer-page.js';
 

@@ -88,8 +88,6 @@ export class WebRtcPeer {
   #closed = false;
   /** Remote description applied: candidates may be added. */
   #remoteSet = false;
-  /** The offer carried a data channel section (so a telemetry channel fits without renegotiation). */
-  #wantsTelemetry = false;
   #trackOpen = false;
   /** Skip access units until the next IDR (new peer without a GOP, or a frame was missed). */
   #needKeyframe = true;
@@ -172,7 +170,6 @@ export class WebRtcPeer {
     if (this.#remoteSet || this.#track) throw renegotiation();
     const offer = parseSdp(offerSdp);
     const pt = pickH264(offer.video, this.#cfg.profile);
-    this.#wantsTelemetry = offer.application !== null;
     this.#addVideo(offer.video!.mid, pt);
     const { sdp } = dropMdnsCandidates(offerSdp as string);
     const described = this.#nextDescription();
@@ -185,9 +182,9 @@ export class WebRtcPeer {
       throw new WebRtcError('SKYFEED_ERR_WEBRTC_BAD_SDP', `the offer was refused: ${(e as Error).message}`);
     }
     const answer = await described;
-    // Our side may open the telemetry channel once the answer is out: it rides
-    // on the SCTP association the viewer's offer asked for.
-    if (this.#wantsTelemetry) this.#openTelemetry();
+    // Our side may open the telemetry channel once the answer is out, when the
+    // viewer's offer asked for an SCTP association (a data channel section).
+    if (offer.application !== null) this.#openTelemetry();
     this.#setState('connecting');
     return answer;
   }
@@ -196,7 +193,6 @@ export class WebRtcPeer {
   async offer(): Promise<string> {
     if (this.#remoteSet || this.#track) throw renegotiation();
     this.#addVideo('0', OFFER_PT);
-    this.#wantsTelemetry = true;
     this.#openTelemetry();
     const described = this.#nextDescription();
     this.#pc.setLocalDescription('offer');
@@ -278,31 +274,21 @@ export class WebRtcPeer {
     } catch {
       ok = false;
     }
-    const now = performance.now();
     if (!ok) {
       // The transport is not ready (DTLS down, ICE lost): drop to the next IDR.
       this.#stats.frames_skipped++;
       this.#needKeyframe = true;
-      if (this.#stalledSince === 0) this.#stalledSince = now;
+      if (this.#stalledSince === 0) this.#stalledSince = performance.now();
       this.#setState('stalled');
       return false;
     }
     this.#stats.frames_sent++;
     this.#payloadBytes += au.data.length;
-        if (this.#stalledSince !== 0 && this.#pc.state() === 'connected') {
+    if (this.#stalledSince !== 0 && this.#pc.state() === 'connected') {
       this.#stalledSince = 0;
       this.#setState('connected');
     }
     return true;
-  }
-
-  /** Marks that the next access unit this peer can use is an IDR (it missed one). */
-  skipToKeyframe(): void {
-    this.#needKeyframe = true;
-  }
-
-  get waitingForKeyframe(): boolean {
-    return this.#needKeyframe;
   }
 
   get trackOpen(): boolean {
