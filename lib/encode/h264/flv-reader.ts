@@ -1,8 +1,9 @@
 // Reads the video tags of an FLV stream (ffmpeg `-f flv pipe:1`), chunk by
 // chunk. FLV frames every packet with its length, so an access unit is
 // complete the moment its last byte arrives; raw Annex B is only known
-// complete when the next picture starts, one frame interval later (measured
-// in bench/webrtc). Audio and script tags are skipped without buffering.
+// complete when the next picture starts, one frame interval later (see
+// annexb-splitter.ts for the measurement). Audio and script tags are skipped
+// without buffering.
 
 export interface FlvVideoTag {
   /** FLV frame type 1 (keyframe). */

@@ -116,8 +116,8 @@ export class H264Encoder implements AccessUnitSource {
   readonly #inbuf: Buffer;
   readonly #cache: GopCache;
   readonly #writer: AuWriter;
-  readonly #flv: FlvReader;
-  readonly #annexb: AnnexBSplitter;
+  /** Reads ffmpeg's stdout: the FLV reader or the Annex-B splitter, per `framing` (only that one is allocated). */
+  readonly #framer: FlvReader | AnnexBSplitter;
   readonly #listeners: AccessUnitListener[] = [];
   /** Pending input frames, a fixed ring: input index, frameId, captureMs, push time. */
   readonly #pIndex = new Float64Array(PENDING_MAX);
@@ -160,17 +160,18 @@ export class H264Encoder implements AccessUnitSource {
     this.#cache = new GopCache({ maxBytes: this.#o.gopCacheBytes, maxUnits: this.#o.gopCacheUnits });
     this.#writer = new AuWriter(this.#cache);
     // An access unit cannot sensibly exceed the raw 4:2:0 picture (I_PCM
-    // worst case) plus headers: that bounds both parsers' buffers.
+    // worst case) plus headers: that bounds the parser's buffer.
     const maxAu = Math.ceil(this.#o.width * this.#o.height * 1.5) + 65536;
-    this.#flv = new FlvReader(maxAu, {
-      config: (buf, s, e) => {
-        const cfg = parseAvcConfig(buf, s, e);
-        if (cfg) this.#writer.setParameterSets(cfg.sps, cfg.pps);
-      },
-      unit: (buf, s, e, tag) => this.#onFlvUnit(buf, s, e, tag),
-      error: (message) => this.#fail(message),
-    });
-    this.#annexb = new AnnexBSplitter(maxAu, (buf, s, e) => this.#onAnnexBUnit(buf, s, e));
+    this.#framer = this.#o.framing === 'flv'
+      ? new FlvReader(maxAu, {
+        config: (buf, s, e) => {
+          const cfg = parseAvcConfig(buf, s, e);
+          if (cfg) this.#writer.setParameterSets(cfg.sps, cfg.pps);
+        },
+        unit: (buf, s, e, tag) => this.#onFlvUnit(buf, s, e, tag),
+        error: (message) => this.#fail(message),
+      })
+      : new AnnexBSplitter(maxAu, (buf, s, e) => this.#onAnnexBUnit(buf, s, e));
     this.#stats = {
       state: 'stopped', encoder: this.#o.encoder, pid: null, fps: 0, kbps: 0, frames_in: 0, skipped_busy: 0,
       skipped_not_running: 0, bad_frames: 0, units: 0, keyframes: 0, bytes: 0, unmatched: 0, dropped: 0,
@@ -312,7 +313,7 @@ export class H264Encoder implements AccessUnitSource {
     s.units = w.units;
     s.keyframes = w.keyframes;
     s.bytes = w.bytes;
-    s.dropped = w.dropped + this.#flv.stats().oversized + this.#annexb.stats().oversized;
+    s.dropped = w.dropped + this.#framer.stats().oversized;
     s.gop_units = g.units;
     s.gop_bytes = g.bytes;
     s.gop_overflows = g.overflows;
@@ -339,8 +340,7 @@ export class H264Encoder implements AccessUnitSource {
     this.#inputIndex = 0;
     this.#pCount = 0;
     this.#stderr = '';
-    this.#flv.reset();
-    this.#annexb.reset();
+    this.#framer.reset();
     this.#cache.clear();
     this.#startedAt = this.#lastOutputAt = performance.now();
     this.#stats.state = 'running';
@@ -348,7 +348,7 @@ export class H264Encoder implements AccessUnitSource {
       if (generation === this.#generation) this.#writing = false;
     };
     this.#exited = new Promise((resolve) => proc.once('close', () => resolve()));
-    const framer = this.#o.framing === 'flv' ? this.#flv : this.#annexb;
+    const framer = this.#framer;
     proc.stdout!.on('data', (chunk: Buffer) => {
       if (generation === this.#generation) framer.push(chunk);
     });
