@@ -198,3 +198,17 @@ t.test('telemetry reaches viewers that offered a data channel, tagged with the f
   t.ok(r.fanout.stats().telemetry.skipped_rate > 0);
   t.throws(() => r.fanout.broadcastTelemetry({ box: 1 } as never), /frame_id/);
 });
+
+t.test('a peer that never connects is closed after connectTimeoutMs and frees its slot', async (t) => {
+  const r = await rig(t, { fanout: { connectTimeoutMs: 1000, maxPeers: 1 } });
+  const c = new Client(r);
+  await c.open();
+  t.teardown(() => c.ws.close());
+  c.send({ type: 'request-offer' });
+  await c.next((m) => m.type === 'offer');
+  t.equal(r.fanout.peerCount, 1);
+  // No answer ever comes: the half-open peer would hold the only slot.
+  t.same(await c.whenClosed(5000), { code: 1000, reason: 'peer closed (connect_timeout)' });
+  t.equal(r.fanout.stats().connect_timeouts, 1);
+  t.equal(r.fanout.peerCount, 0, 'the slot is free again');
+});
