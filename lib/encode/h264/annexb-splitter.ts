@@ -6,8 +6,8 @@
 // with first_mb_in_slice == 0 (the next picture; no encoder we feed uses
 // arbitrary slice order). So a picture is known complete only when the next
 // one starts: this framing costs at least one frame interval of latency
-// (measured in headless Chromium, capture→display p50: 82.9 ms against 23.6
-// ms with FLV, bench/results/webrtc-2026-11-28T07-53-26Z.md), which is why
+// (headless Chromium, capture→display p50 in two runs: 82.9 and 65.4 ms
+// against 23.6 and 23.7 ms with FLV; bench/results/webrtc-2026-11-28T*), which is why
 // the encoder reads ffmpeg's output as FLV (length-framed) by default and
 // uses this splitter for sources that only speak Annex B.
 
