@@ -6,7 +6,7 @@
 
 import t from 'tap';
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, readFileSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -216,6 +216,26 @@ t.test('ffmpeg dies with the process that started it (setpriv --pdeathsig KILL)'
   await until(() => !alive(pid) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z', 3000, 'ffmpeg to die');
   t.pass('ffmpeg died with its owner');
   void here;
+});
+
+t.test('without setpriv: a plain spawn and a warning in stats', async (t) => {
+  // A PATH with ffmpeg on it but no setpriv.
+  const dir = mkdtempSync(path.join(tmpdir(), 'skyfeed-path-'));
+  symlinkSync(resolveFfmpeg(), path.join(dir, 'ffmpeg'));
+  const saved = process.env.PATH;
+  process.env.PATH = dir;
+  t.teardown(() => { process.env.PATH = saved; });
+  const warnings: string[] = [];
+  const enc = encoder(t, { log: (m) => warnings.push(m) });
+  const units: number[] = [];
+  enc.onAccessUnit((au) => units.push(au.frameId));
+  enc.start();
+  process.env.PATH = saved;
+  await feed(enc, 600);
+  await until(() => units.length > 3, 3000, 'units');
+  t.match(enc.stats().warning, /setpriv .*not found/);
+  t.equal(warnings.length, 1, 'warned once');
+  t.equal(readFileSync(`/proc/${enc.pid}/comm`, 'utf8').trim(), 'ffmpeg');
 });
 
 t.test('a keyframe request is counted and rate-limited', async (t) => {
