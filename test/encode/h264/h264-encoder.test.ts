@@ -238,6 +238,24 @@ t.test('without setpriv: a plain spawn and a warning in stats', async (t) => {
   t.equal(readFileSync(`/proc/${enc.pid}/comm`, 'utf8').trim(), 'ffmpeg');
 });
 
+t.test('bad options are refused up front with the option named', async (t) => {
+  const cases: [Partial<H264EncoderOptions>, RegExp][] = [
+    [{ width: 641 }, /even/], [{ fps: 0 }, /fps/], [{ encoder: 'h265' as never }, /webrtc.encoder must be one of libx264/],
+    [{ profile: 'high' as never }, /baseline or main/], [{ bitrateKbps: 10 }, /bitrateKbps/], [{ gop: 0 }, /gop/],
+    [{ framing: 'mp4' as never }, /flv or annexb/], [{ restartMinMs: 500, restartMaxMs: 100 }, /restartMaxMs/],
+  ];
+  for (const [o, why] of cases) {
+    let err: unknown = null;
+    try {
+      new H264Encoder({ width: 320, height: 240, fps: 30, ...o });
+    } catch (e) {
+      err = e;
+    }
+    t.ok(err instanceof EncoderError && err.code === 'SKYFEED_ERR_ENCODER_CONFIG', `${JSON.stringify(o)} refused`);
+    t.match((err as Error).message, why);
+  }
+});
+
 t.test('a keyframe request is counted and rate-limited', async (t) => {
   const enc = encoder(t, { keyframeMinIntervalMs: 500 });
   t.ok(enc.requestKeyframe());
