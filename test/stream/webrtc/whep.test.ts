@@ -1,0 +1,92 @@
+// WHEP through the rig's uWS HTTP routes, with a node-datachannel viewer as
+// the client (like a non-browser WHEP player): 201 + Location + ETag + an
+// answer that carries our candidates, trickle by PATCH, DELETE ends the
+// session, and the typed errors map to 400/404/422/503.
+
+import t from 'tap';
+import { startRig, type Rig } from '../../../bench/webrtc/rig.js';
+import { NdcReceiver } from '../../../bench/webrtc/ndc-receiver.js';
+import { WebRtcError } from '../../../lib/stream/webrtc/webrtc-errors.js';
+import { hasCommand, FFMPEG_MISSING } from '../../helpers/tools.js';
+
+if (!hasCommand('ffmpeg')) throw new Error(FFMPEG_MISSING);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function rig(t: { teardown(fn: () => unknown): void }, maxPeers = 20): Promise<Rig> {
+  const r = await startRig({ width: 320, height: 240, fanout: { maxPeers } });
+  t.teardown(() => r.close());
+  return r;
+}
+
+function post(r: Rig, sdp: string, type = 'application/sdp'): Promise<Response> {
+  return fetch(`${r.base}/whep`, { method: 'POST', headers: { 'Content-Type': type }, body: sdp });
+}
+
+function fragment(v: NdcReceiver, ufrag?: string): string {
+  const lines = [`a=ice-ufrag:${ufrag ?? /a=ice-ufrag:(\S+)/.exec(v.pc.localDescription()!.sdp)![1]}`, 'a=mid:0'];
+  for (const c of v.candidates) lines.push(`a=${c.candidate.replace(/^a=/, '')}`);
+  return lines.join('\r\n') + '\r\n';
+}
+
+t.test('POST an offer, PATCH candidates, receive video, DELETE', async (t) => {
+  const r = await rig(t);
+  const v = new NdcReceiver({ trickle: true });
+  t.teardown(() => v.close());
+  const res = await post(r, await v.offer());
+  t.equal(res.status, 201);
+  t.equal(res.headers.get('content-type'), 'application/sdp');
+  const location = res.headers.get('location')!;
+  t.match(location, /^\/whep\/[0-9a-f]{32}$/, 'an unguessable session URL');
+  t.match(res.headers.get('etag'), /^"[0-9a-f]+"$/);
+  const answer = await res.text();
+  t.match(answer, /a=candidate:/, 'the answer carries our candidates (no server trickle in WHEP)');
+  t.match(answer, /a=rtpmap:102 H264\/90000/, 'H.264 on the payload type the client offered');
+  v.accept(answer);
+  const headers = { 'Content-Type': 'application/trickle-ice-sdpfrag' };
+  const patch = await fetch(`${r.base}${location}`, { method: 'PATCH', headers, body: fragment(v) });
+  t.equal(patch.status, 204);
+  await v.connected();
+  const end = performance.now() + 5000;
+  while (v.counts.frames < 30 && performance.now() < end) await sleep(50);
+  t.ok(v.counts.frames >= 30, `${v.counts.frames} frames received`);
+  t.ok(v.counts.keyframes >= 1);
+  const restart = await fetch(`${r.base}${location}`, { method: 'PATCH', body: fragment(v, 'newufrag') });
+  t.equal(restart.status, 422, 'an ICE restart is refused');
+  const del = await fetch(`${r.base}${location}`, { method: 'DELETE' });
+  t.equal(del.status, 200);
+  t.equal(r.fanout.peerCount, 0, 'DELETE closed the peer');
+  t.equal(r.whep.sessionCount, 0);
+  t.equal((await fetch(`${r.base}${location}`, { method: 'DELETE' })).status, 404);
+  t.equal((await fetch(`${r.base}${location}`, { method: 'PATCH', body: 'a=mid:0\r\n' })).status, 404);
+});
+
+t.test('bad offers are 400 with a reason, and cost no peer', async (t) => {
+  const r = await rig(t);
+  const audioOnly = 'v=0\r\nm=audio 9 UDP/TLS/RTP/SAVPF 111\r\na=rtpmap:111 opus/48000/2\r\n';
+  for (const [body, why] of [['hello', /v=0/], ['v=0\r\n', /no m= line/], [audioOnly, /no video/]] as const) {
+    const res = await post(r, body);
+    t.equal(res.status, 400);
+    t.match(await res.text(), why);
+  }
+  t.equal((await post(r, 'v=0', 'application/json')).status, 415);
+  t.equal(r.fanout.stats().peers_total, 0);
+  let err: unknown;
+  try {
+    await r.whep.createSession(null);
+  } catch (e) {
+    err = e;
+  }
+  t.ok(err instanceof WebRtcError && err.code === 'SKYFEED_ERR_WEBRTC_BAD_SDP', 'the engine throws the typed error');
+});
+
+t.test('past max_peers: 503', async (t) => {
+  const r = await rig(t, 1);
+  const a = new NdcReceiver({ trickle: true });
+  const b = new NdcReceiver({ trickle: true });
+  t.teardown(() => { a.close(); b.close(); });
+  t.equal((await post(r, await a.offer())).status, 201);
+  const res = await post(r, await b.offer());
+  t.equal(res.status, 503);
+  t.match(await res.text(), /Max peers reached/);
+});
