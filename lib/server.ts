@@ -26,10 +26,11 @@ import { configApiRoutes } from './http/routes/config-api.js';
 import { videoHealthRoutes } from './http/routes/video-health.js';
 import { trackerFollowerRoutes } from './http/routes/tracker-follower.js';
 import { openapiRoutes } from './http/routes/openapi.js';
+import { webrtcRoutes } from './http/routes/webrtc.js';
 
 /** Route groups in registration order; the router's fallback (404, OPTIONS) goes last. */
 const routeGroups: RouteGroup[] = [
-  pageRoutes, authRoutes, videoFeedRoutes, wsVideoFeedRoutes, streamStatsRoutes,
+  pageRoutes, authRoutes, videoFeedRoutes, wsVideoFeedRoutes, webrtcRoutes, streamStatsRoutes,
   commandRoutes, telemetryRoutes, configApiRoutes, videoHealthRoutes, trackerFollowerRoutes,
   openapiRoutes,
 ];
@@ -63,7 +64,7 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
   const router = new Router(app, guard, cors);
   const ctx: ServerContext = {
     uws, config, bus: engine.bus, jpeg: engine.jpeg, fanout: engine.fanout, stats: engine.stats, policy: engine.policy,
-    video: engine.video, controller: plane.controller, settings: plane.settings, limiter: plane.limiter,
+    video: engine.video, webrtc: engine.webrtc, controller: plane.controller, settings: plane.settings, limiter: plane.limiter,
     cors, secure, startedAt: Date.now(), shuttingDown: false, auth: { guard, tokens, sessions }, routes: router.routes,
   };
   for (const group of routeGroups) group(router, ctx);
@@ -93,7 +94,7 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
       closing = (async () => {
         if (listenSocket) uws.us_listen_socket_close(listenSocket);
         listenSocket = null;
-        plane.limiter.close();
+        plane.close();
         await engine.close();
       })();
       return closing;

@@ -7,6 +7,7 @@ import { RateLimiter } from '../util/rate-limiter.js';
 import { BuiltinController } from './builtin-controller.js';
 import { LiveSettings } from './live-settings.js';
 import type { Engine } from './engine.js';
+import { TelemetryFeed } from './telemetry-feed.js';
 
 export interface ControlPlaneOptions {
   /** The user's YAML the config API writes; undefined: writes refused. */
@@ -17,6 +18,8 @@ export interface ControlPlane {
   controller: BuiltinController;
   settings: LiveSettings;
   limiter: RateLimiter;
+  /** Stops the plane's timers (limiter sweep, telemetry push). Idempotent. */
+  close(): void;
 }
 
 export function createControlPlane(engine: Engine, opts: ControlPlaneOptions = {}): ControlPlane {
@@ -29,5 +32,12 @@ export function createControlPlane(engine: Engine, opts: ControlPlaneOptions = {
   const store = new ConfigService(config, { file: opts.configFile });
   store.init().catch((err: Error) => console.error(`skyfeed: cleaning stale config temp files failed: ${err.message}`));
   const settings = new LiveSettings(config, { store, jpeg, fanout, video, limiter, policy });
-  return { controller, settings, limiter };
+  const telemetry = engine.webrtc ? new TelemetryFeed(engine.bus, controller, engine.webrtc) : null;
+  return {
+    controller, settings, limiter,
+    close() {
+      limiter.close();
+      telemetry?.close();
+    },
+  };
 }

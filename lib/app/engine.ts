@@ -1,5 +1,5 @@
 // The streaming engine without an HTTP front end: frame bus, video source,
-// JPEG pipeline, fan-out and statistics, built from a configuration. The
+// JPEG pipeline, fan-out and statistics, and WebRTC, built from a configuration. The
 // uWS server wraps it (lib/server.ts); the benchmark's node:http ablation
 // wraps the same engine, so the comparison isolates the HTTP layer.
 
@@ -15,6 +15,7 @@ import { qualityPolicy, type QualityPolicy } from '../policy/quality-tiers.js';
 import { Fanout } from '../stream/fanout.js';
 import { StreamStats } from '../stream/stream-stats.js';
 import { VideoService } from './video-service.js';
+import { WebRtcService } from './webrtc-service.js';
 
 export interface EngineOptions {
   /**
@@ -32,6 +33,8 @@ export interface Engine {
   readonly fanout: Fanout;
   readonly stats: StreamStats;
   readonly video: VideoService;
+  /** WebRTC (H.264 encode + peers); null when webrtc.enabled is false. */
+  readonly webrtc: WebRtcService | null;
   readonly policy: QualityPolicy;
   /** Starts the encoder, then the video source. */
   start(): Promise<void>;
@@ -59,9 +62,10 @@ export function createEngine(config: SkyfeedConfig, opts: EngineOptions = {}): E
     measuredFps: () => stats.captureFps,
     log: (line) => console.error(`skyfeed: ${line}`),
   });
+  const webrtc = config.webrtc.enabled ? new WebRtcService(bus, config) : null;
   let closing: Promise<void> | null = null;
   return {
-    config, bus, jpeg, fanout, stats, video, policy: qualityPolicy(s),
+    config, bus, jpeg, fanout, stats, video, webrtc, policy: qualityPolicy(s),
     async start() {
       await jpeg.start();
       await video.start();
@@ -70,6 +74,7 @@ export function createEngine(config: SkyfeedConfig, opts: EngineOptions = {}): E
       closing ??= (async () => {
         fanout.closeAll(1001, 'Server shutting down');
         stats.close();
+        await webrtc?.close();
         await video.close();
         await jpeg.close();
       })();

@@ -74,6 +74,20 @@ export interface SourceConfig {
 }
 
 
+export interface WebRtcConfig {
+  enabled: boolean;
+  encoder: 'libx264' | 'h264_v4l2m2m' | 'h264_vaapi';
+  bitrate_kbps: number;
+  /** 0: one keyframe a second. */
+  gop: number;
+  profile: 'baseline' | 'main';
+  max_peers: number;
+  stalled_timeout_s: number;
+  idle_stop_s: number;
+  ice_servers: string[];
+  vaapi_device?: string;
+}
+
 export interface SkyfeedConfig {
   http: HttpConfig;
   streaming: StreamingConfig;
@@ -81,5 +95,6 @@ export interface SkyfeedConfig {
   source: SourceConfig;
   rate_limit: RateLimitConfig;
   auth: AuthConfig;
+  webrtc: WebRtcConfig;
   [section: string]: unknown;
 }

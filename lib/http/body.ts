@@ -34,14 +34,8 @@ export interface BodyRequest {
   maxBytes: number;
 }
 
-/**
- * Reads and parses the body. Rejects with SkyfeedError (too large, not JSON, malformed). The caller
- * must have registered res.onAborted; `isAborted` tells when to give up.
- */
-export function readJsonBody(res: HttpResponse, req: BodyRequest, isAborted: () => boolean): Promise<unknown> {
-  if (!isJsonContentType(req.contentType)) {
-    return Promise.reject(new SkyfeedError('SKYFEED_ERR_BODY_NOT_JSON', `Content-Type must be application/json, got ${JSON.stringify(req.contentType.slice(0, 64) || null)}`));
-  }
+/** Reads the whole body, bounded by `maxBytes` (checked on Content-Length and while chunks arrive). */
+function readBody(res: HttpResponse, req: BodyRequest, isAborted: () => boolean): Promise<Buffer> {
   if (req.contentLength !== '') {
     const declared = Number(req.contentLength);
     if (!Number.isSafeInteger(declared) || declared < 0) return Promise.reject(new SkyfeedError('SKYFEED_ERR_BODY_MALFORMED', 'invalid Content-Length'));
@@ -62,15 +56,38 @@ export function readJsonBody(res: HttpResponse, req: BodyRequest, isAborted: () 
       chunks.push(Buffer.from(chunk.slice(0)));
       if (!isLast) return;
       done = true;
-      const text = Buffer.concat(chunks, total).toString('utf8');
-      if (text.trim() === '') return reject(new SkyfeedError('SKYFEED_ERR_BODY_MALFORMED', 'request body is empty; a JSON object is required'));
-      try {
-        resolve(parseJsonSafely(text));
-      } catch (err) {
-        reject(err instanceof SkyfeedError ? err : new SkyfeedError('SKYFEED_ERR_BODY_MALFORMED', `malformed JSON: ${(err as Error).message}`));
-      }
+      resolve(Buffer.concat(chunks, total));
     });
   });
+}
+
+/**
+ * Reads and parses a JSON body. Rejects with SkyfeedError (too large, not
+ * JSON, malformed). The caller must have registered res.onAborted;
+ * `isAborted` tells when to give up.
+ */
+export function readJsonBody(res: HttpResponse, req: BodyRequest, isAborted: () => boolean): Promise<unknown> {
+  if (!isJsonContentType(req.contentType)) {
+    return Promise.reject(new SkyfeedError('SKYFEED_ERR_BODY_MEDIA_TYPE', `Content-Type must be application/json, got ${JSON.stringify(req.contentType.slice(0, 64) || null)}`));
+  }
+  return readBody(res, req, isAborted).then((buf) => {
+    const text = buf.toString('utf8');
+    if (text.trim() === '') throw new SkyfeedError('SKYFEED_ERR_BODY_MALFORMED', 'request body is empty; a JSON object is required');
+    try {
+      return parseJsonSafely(text);
+    } catch (err) {
+      throw err instanceof SkyfeedError ? err : new SkyfeedError('SKYFEED_ERR_BODY_MALFORMED', `malformed JSON: ${(err as Error).message}`);
+    }
+  });
+}
+
+/** Reads a text body of media type `mediaType` (e.g. application/sdp), bounded like a JSON body. */
+export function readTextBody(res: HttpResponse, req: BodyRequest, mediaType: string, isAborted: () => boolean): Promise<string> {
+  const media = req.contentType.split(';', 1)[0].trim().toLowerCase();
+  if (media !== mediaType) {
+    return Promise.reject(new SkyfeedError('SKYFEED_ERR_BODY_MEDIA_TYPE', `Content-Type must be ${mediaType}, got ${JSON.stringify(req.contentType.slice(0, 64) || null)}`));
+  }
+  return readBody(res, req, isAborted).then((buf) => buf.toString('utf8'));
 }
 
 function tooLarge(max: number): SkyfeedError {

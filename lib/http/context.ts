@@ -12,6 +12,7 @@ import type { StreamStats } from '../stream/stream-stats.js';
 import type { AppController } from '../app/controller.js';
 import type { LiveSettings } from '../app/live-settings.js';
 import type { VideoService } from '../app/video-service.js';
+import type { WebRtcService } from '../app/webrtc-service.js';
 import type { RateLimiter } from '../util/rate-limiter.js';
 import type { CorsPolicy } from './cors.js';
 import type { AccessGuard } from './auth/access-guard.js';
@@ -32,6 +33,8 @@ export interface ServerContext {
   startedAt: number;
   /** The video source: health, reconnect. */
   video: VideoService;
+  /** WebRTC peers and their encoder; null when webrtc.enabled is false. */
+  webrtc: WebRtcService | null;
   /** Tracking, following, smart mode: what the command routes call. */
   controller: AppController;
   /** Config writes (store + live application) and the store's reads. */

@@ -23,6 +23,10 @@ const STATIC_ROUTES: { method: string; path: string; summary: string; tag: strin
   { method: 'get', path: '/openapi.json', tag: 'docs', summary: 'This document' },
   { method: 'get', path: '/docs', tag: 'docs', summary: 'This document as HTML' },
   { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'End the browser session and clear its cookie' },
+  { method: 'get', path: '/ws/webrtc_signaling', tag: 'stream', summary: 'WebSocket upgrade: WebRTC signaling (offer / answer / ice-candidate, request-offer)' },
+  { method: 'post', path: '/whep', tag: 'stream', summary: 'WHEP: an SDP offer (application/sdp) in, 201 with Location, ETag and the answer SDP' },
+  { method: 'patch', path: '/whep/{id}', tag: 'stream', summary: 'WHEP: trickled ICE candidates (application/trickle-ice-sdpfrag)' },
+  { method: 'delete', path: '/whep/{id}', tag: 'stream', summary: 'WHEP: end the session' },
 ];
 
 const ROLE_NOTE: Record<string, string> = {
@@ -48,13 +52,18 @@ function accessDoc(access: string): { responses: Record<string, unknown>; extra:
 /** `routes`: the router's table, the source of each route's role. */
 export function buildOpenApi(endpoints: readonly EndpointDoc[], routes: readonly RouteEntry[]): Record<string, unknown> {
   const paths: Record<string, Record<string, Op>> = {};
-  const accessOf = (method: string, p: string) =>
-    routes.find((r) => r.path === p && (r.method === method || (r.method === 'ws' && method === 'get') || (r.method === 'del' && method === 'delete')))?.access ?? 'public';
+  const accessOf = (method: string, p: string) => {
+    const uwsPath = p.replace(/\{([A-Za-z_]+)\}/g, ':$1');
+    return routes.find((r) => r.path === uwsPath && (r.method === method || (r.method === 'ws' && method === 'get') || (r.method === 'del' && method === 'delete')))?.access ?? 'public';
+  };
   for (const r of STATIC_ROUTES) {
     const a = accessDoc(accessOf(r.method, r.path));
     (paths[r.path] ??= {})[r.method] = {
       tags: [r.tag], summary: `${r.summary}. ${ROLE_NOTE[accessOf(r.method, r.path)]}`,
-      parameters: (r.params ?? []).map((name) => ({ name, in: 'query', required: false, schema: { type: 'integer' } })),
+      parameters: [
+        ...[...r.path.matchAll(/\{([A-Za-z_]+)\}/g)].map((m) => ({ name: m[1], in: 'path', required: true, schema: { type: 'string' } })),
+        ...(r.params ?? []).map((name) => ({ name, in: 'query', required: false, schema: { type: 'integer' } })),
+      ],
       responses: { 200: { description: 'OK' }, ...a.responses },
       ...a.extra,
     };
@@ -118,7 +127,7 @@ export function renderDocsHtml(doc: Record<string, unknown>): string {
 body{font:14px system-ui,sans-serif;max-width:960px;margin:2em auto;padding:0 1em;color:#222}
 h3{font-size:15px;margin:.2em 0}section{border-top:1px solid #ddd;padding:.6em 0}
 .m{display:inline-block;min-width:3.5em;padding:1px 6px;border-radius:3px;color:#fff;font-size:12px;text-align:center}
-.get{background:#2a7}.post{background:#27c}.put{background:#c82}.delete{background:#c33}pre{background:#f6f6f6;padding:.6em;overflow:auto}
+.get{background:#2a7}.post{background:#27c}.put{background:#c82}.delete{background:#c33}.patch{background:#a6c}pre{background:#f6f6f6;padding:.6em;overflow:auto}
 ul{margin:.2em 0 .2em 1.2em;padding:0}</style></head><body>
 <h1>skyfeed API ${esc(String((doc.info as { version: string }).version))}</h1>
 <p>Generated from the schemas that validate requests. Machine-readable: <a href="openapi.json">/openapi.json</a>.</p>

@@ -11,7 +11,7 @@ import type { CorsPolicy } from './cors.js';
 import { remoteAddress } from './request.js';
 import { reply, sendError, sendFailure, statusLine } from './respond.js';
 
-export type HttpMethod = 'get' | 'post' | 'put' | 'del';
+export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'del';
 
 export interface RouteEntry {
   method: HttpMethod | 'ws';
@@ -50,6 +50,10 @@ export class Router {
 
   put(path: string, access: Access, handler: Handler): void {
     this.#http('put', path, access, handler);
+  }
+
+  patch(path: string, access: Access, handler: Handler): void {
+    this.#http('patch', path, access, handler);
   }
 
   del(path: string, access: Access, handler: Handler): void {

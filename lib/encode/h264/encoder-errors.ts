@@ -1,5 +1,7 @@
-// Domain errors of the H.264 encoder, with stable codes (lib/http maps codes
-// to statuses; nothing here knows HTTP).
+// Domain errors of the H.264 encoder, with codes from lib/errors.ts
+// (lib/http maps codes to statuses; nothing here knows HTTP).
+
+import { SkyfeedError } from '../../errors.js';
 
 export type EncoderErrorCode =
   /** ffmpeg (or the configured binary) is not installed / not executable. */
@@ -7,12 +9,11 @@ export type EncoderErrorCode =
   /** An option is out of range or unknown. */
   | 'SKYFEED_ERR_ENCODER_CONFIG';
 
-export class EncoderError extends Error {
-  readonly code: EncoderErrorCode;
+export class EncoderError extends SkyfeedError {
+  declare readonly code: EncoderErrorCode;
 
   constructor(code: EncoderErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'EncoderError';
-    this.code = code;
   }
 }

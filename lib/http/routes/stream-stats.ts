@@ -6,7 +6,7 @@ import { sendJson, type Reply } from '../respond.js';
 export const streamStatsRoutes: RouteGroup = (router, ctx) => {
   router.get('/stats', 'viewer', (res, req) => {
     const reply: Reply = { res, aborted: false, cors: ctx.cors.headersFor(req.getHeader('origin')) };
-    sendJson(reply, 200, ctx.stats.snapshot(ctx.config.streaming.fps, ctx.config.streaming.quality));
+    sendJson(reply, 200, { ...ctx.stats.snapshot(ctx.config.streaming.fps, ctx.config.streaming.quality), webrtc: ctx.webrtc?.stats() ?? null });
   });
 
   router.get('/status', 'viewer', (res, req) => {
@@ -29,7 +29,7 @@ export const streamStatsRoutes: RouteGroup = (router, ctx) => {
         height: ctx.config.streaming.height,
         quality: ctx.config.streaming.quality,
       },
-      clients: { http: ctx.fanout.count('mjpeg'), ws: ctx.fanout.count('ws') },
+      clients: { http: ctx.fanout.count('mjpeg'), ws: ctx.fanout.count('ws'), webrtc: ctx.webrtc?.peerCount ?? 0 },
       uptime: Math.round(ctx.stats.uptime() * 10) / 10,
       timestamp: Date.now() / 1000,
     });

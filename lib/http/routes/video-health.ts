@@ -5,10 +5,15 @@ import { endpoint, Result } from '../endpoint.js';
 import { STATUS_OF } from '../error-status.js';
 
 export const videoHealthRoutes: RouteGroup = (router, ctx) => {
+  // The H.264 encoder (WebRTC): idle while no peer watches, restarted with backoff when it dies.
+  const encoderHealth = () => {
+    const e = ctx.webrtc?.encoder.stats();
+    return e ? { state: e.state, restarts: e.restarts, fps: e.fps, kbps: e.kbps, last_error: e.last_error } : null;
+  };
   endpoint(router, ctx, {
     access: 'viewer', method: 'get', path: '/api/video/health', tag: 'video',
     summary: 'Video source health: healthy, degraded, recovering, failed or unavailable',
-    handle: () => ({ success: true, video: ctx.video.health(), timestamp: Date.now() / 1000 }),
+    handle: () => ({ success: true, video: ctx.video.health(), webrtc_encoder: encoderHealth(), timestamp: Date.now() / 1000 }),
   });
   endpoint(router, ctx, {
     access: 'operator', method: 'post', path: '/api/video/reconnect', tag: 'video', limit: 'commands',

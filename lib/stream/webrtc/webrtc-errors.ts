@@ -1,24 +1,26 @@
-// Domain errors of the WebRTC engine with stable codes. Only lib/http knows
-// statuses; the intended mapping is noted per code for whoever wires it.
+// Domain errors of the WebRTC engine, with codes from lib/errors.ts (only
+// lib/http knows their statuses; the signaling socket closes 1008 on
+// MAX_PEERS).
+
+import { SkyfeedError } from '../../errors.js';
 
 export type WebRtcErrorCode =
-  /** Malformed or unusable SDP / SDP fragment (HTTP 400). */
+  /** Malformed or unusable SDP / SDP fragment. */
   | 'SKYFEED_ERR_WEBRTC_BAD_SDP'
-  /** webrtc.max_peers reached (WebSocket close 1008; WHEP 503). */
+  /** webrtc.max_peers reached. */
   | 'SKYFEED_ERR_WEBRTC_MAX_PEERS'
-  /** No such WHEP session (HTTP 404). */
+  /** No such WHEP session. */
   | 'SKYFEED_ERR_WEBRTC_NO_SESSION'
-  /** A request the session's state does not allow, e.g. an ICE restart or a second offer (HTTP 422). */
+  /** A request the session's state does not allow, e.g. an ICE restart or a second offer. */
   | 'SKYFEED_ERR_WEBRTC_UNSUPPORTED'
-  /** The peer connection closed while the request was in progress (HTTP 503). */
+  /** The peer connection closed while the request was in progress. */
   | 'SKYFEED_ERR_WEBRTC_CLOSED';
 
-export class WebRtcError extends Error {
-  readonly code: WebRtcErrorCode;
+export class WebRtcError extends SkyfeedError {
+  declare readonly code: WebRtcErrorCode;
 
   constructor(code: WebRtcErrorCode, message: string) {
-    super(message);
+    super(code, message);
     this.name = 'WebRtcError';
-    this.code = code;
   }
 }

@@ -1,0 +1,126 @@
+// WebRTC in: WS /ws/webrtc_signaling (offer/answer/ice-candidate, as the
+// API contract describes it) and WHEP (POST /whep with an SDP offer → 201,
+// Location, the answer; PATCH for trickled candidates; DELETE to end), so
+// OBS, GStreamer's whepsrc, go2rtc or MediaMTX can pull the stream without
+// our JavaScript. Both need the viewer role, like every video route.
+
+import type { HttpRequest, HttpResponse, WebSocket } from 'uWebSockets.js';
+import type { RouteGroup } from '../context.js';
+import { SkyfeedError } from '../../errors.js';
+import { readTextBody } from '../body.js';
+import { reply as replyTo, sendBytes, sendEmpty, sendError, sendFailure, type Reply } from '../respond.js';
+import type { SignalingSession } from '../../stream/webrtc/index.js';
+
+interface SignalingData {
+  session: SignalingSession | null;
+  /** False once the socket closed: the session's late answers are dropped. */
+  open: boolean;
+  /** Message rate window: start (ms) and messages seen in it. */
+  windowAt: number;
+  count: number;
+}
+
+/** An SDP offer is 5-12 KB; a message or body beyond this is refused. */
+const MAX_SDP_BYTES = 64 * 1024;
+/** What uWS accepts per WebSocket message (the session refuses more than MAX_SDP_BYTES with an error message). */
+const UWS_MAX_PAYLOAD = 128 * 1024;
+/** Signaling messages a socket may send a second (an offer and a handful of candidates is normal). */
+const MAX_MESSAGES_PER_S = 50;
+const decoder = new TextDecoder();
+
+export const webrtcRoutes: RouteGroup = (router, ctx) => {
+  const webrtc = ctx.webrtc;
+  const off = () => new SkyfeedError('SKYFEED_ERR_WEBRTC_DISABLED', 'WebRTC is off (webrtc.enabled: false)');
+
+  router.ws<SignalingData>('/ws/webrtc_signaling', 'viewer', {
+    compression: 0,
+    maxPayloadLength: UWS_MAX_PAYLOAD,
+    // Replies are small JSON; a socket holding more than this is not reading.
+    maxBackpressure: 256 * 1024,
+    closeOnBackpressureLimit: 1,
+    idleTimeout: 120,
+    sendPingsAutomatically: true,
+    upgrade: (res, req, context) => {
+      if (!webrtc) return sendFailure(replyTo(res), off());
+      if (ctx.shuttingDown) return sendError(replyTo(res), 'SKYFEED_ERR_SHUTTING_DOWN', 'Server shutting down');
+      res.upgrade<SignalingData>({ session: null, open: true, windowAt: 0, count: 0 }, req.getHeader('sec-websocket-key'),
+        req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+    },
+    open: (ws: WebSocket<SignalingData>) => {
+      const data = ws.getUserData();
+      data.session = webrtc!.signaling(
+        (msg) => { if (data.open) ws.send(JSON.stringify(msg), false); },
+        (code, reason) => {
+          if (!data.open) return;
+          data.open = false;
+          ws.end(code, reason);
+        },
+      );
+    },
+    message: (ws, message, isBinary) => {
+      const data = ws.getUserData();
+      const now = performance.now();
+      if (now - data.windowAt >= 1000) {
+        data.windowAt = now;
+        data.count = 0;
+      }
+      if (++data.count > MAX_MESSAGES_PER_S) {
+        ws.end(1008, `Too many messages: at most ${MAX_MESSAGES_PER_S} per second`);
+        return;
+      }
+      // uWS reuses `message` after this callback; the session parses synchronously.
+      data.session?.onMessage(isBinary ? new Uint8Array(message) : decoder.decode(message));
+    },
+    close: (ws) => {
+      const data = ws.getUserData();
+      data.open = false;
+      data.session?.close();
+      data.session = null;
+    },
+  });
+
+  const whepBody = (reply: Reply, res: HttpResponse, req: HttpRequest, media: string) => readTextBody(res, {
+    contentType: req.getHeader('content-type'), contentLength: req.getHeader('content-length'), maxBytes: MAX_SDP_BYTES,
+  }, media, () => reply.aborted);
+
+  router.post('/whep', 'viewer', (res, req) => {
+    const reply = replyTo(res, ctx.cors.headersFor(req.getHeader('origin')));
+    res.onAborted(() => { reply.aborted = true; });
+    if (!webrtc) return sendFailure(reply, off());
+    whepBody(reply, res, req, 'application/sdp')
+      .then((offer) => webrtc.whep.createSession(offer))
+      .then((s) => sendBytes(reply, 201, 'application/sdp', s.answerSdp, [['Location', `/whep/${s.id}`], ['ETag', s.etag]]))
+      .catch((err) => fail(reply, err));
+  });
+
+  router.patch('/whep/:id', 'viewer', (res, req) => {
+    const reply = replyTo(res, ctx.cors.headersFor(req.getHeader('origin')));
+    res.onAborted(() => { reply.aborted = true; });
+    if (!webrtc) return sendFailure(reply, off());
+    const id = req.getParameter(0) ?? '';
+    const ifMatch = req.getHeader('if-match') || undefined;
+    whepBody(reply, res, req, 'application/trickle-ice-sdpfrag')
+      .then((fragment) => {
+        webrtc.whep.patch(id, fragment, ifMatch);
+        sendEmpty(reply, 204);
+      })
+      .catch((err) => fail(reply, err));
+  });
+
+  router.del('/whep/:id', 'viewer', (res, req) => {
+    const reply = replyTo(res, ctx.cors.headersFor(req.getHeader('origin')));
+    if (!webrtc) return sendFailure(reply, off());
+    try {
+      webrtc.whep.deleteSession(req.getParameter(0) ?? '');
+      sendEmpty(reply, 200);
+    } catch (err) {
+      fail(reply, err);
+    }
+  });
+};
+
+function fail(reply: Reply, err: unknown): void {
+  if (err instanceof SkyfeedError) return sendFailure(reply, err);
+  console.error('skyfeed: webrtc route error:', err);
+  sendError(reply, 'SKYFEED_ERR_INTERNAL', 'Internal server error');
+}
