@@ -82,11 +82,16 @@ export class BlobFinder {
         set += v;
       }
     }
+    this.revisit();
+    return set;
+  }
+
+  /** Forgets which regions were visited, so another query can consider them again (same mask). */
+  revisit(): void {
     if (++this.#stamp === 0xffffffff) {
       this.#seen.fill(0);
       this.#stamp = 1;
     }
-    return set;
   }
 
   /**
@@ -125,6 +130,31 @@ export class BlobFinder {
     out.inside = bestInside * s * s;
     out.x = bestX; out.y = bestY; out.w = bestW; out.h = bestH;
     return true;
+  }
+
+  /**
+   * The region of at least `minPixels` whose box lies nearest to (x, y)
+   * (frame pixels), among those not yet visited since mask(); false if none.
+   */
+  nearest(x: number, y: number, minPixels: number, out: Blob): boolean {
+    const s = this.#step;
+    const total = this.#rw * this.#rh;
+    let best = Infinity;
+    for (let c = 0; c < total; c++) {
+      if (!this.#mask[c] || this.#seen[c] === this.#stamp) continue;
+      this.#flood(c, 0, 0, 0, 0);
+      if (this.#count * s * s < minPixels) continue;
+      const dx = Math.max(this.#bx - x, 0, x - (this.#bx + this.#bw));
+      const dy = Math.max(this.#by - y, 0, y - (this.#by + this.#bh));
+      const d = dx * dx + dy * dy;
+      if (d < best) {
+        best = d;
+        out.pixels = this.#count * s * s;
+        out.inside = 0;
+        out.x = this.#bx; out.y = this.#by; out.w = this.#bw; out.h = this.#bh;
+      }
+    }
+    return best < Infinity;
   }
 
   /**

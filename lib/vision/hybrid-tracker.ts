@@ -48,6 +48,10 @@ const AREA_MAX = 2.5;
 const SIZE_GAIN = 0.4;
 const CANDIDATES = 8;
 
+function copyBlob(a: Blob, b: Blob): void {
+  b.pixels = a.pixels; b.inside = a.inside; b.x = a.x; b.y = a.y; b.w = a.w; b.h = a.h;
+}
+
 export class HybridTracker implements Tracker {
   readonly name: string;
   readonly algorithm = 'hybrid: grey KCF displacement, box re-centred and re-sized by a colour model, '
@@ -76,7 +80,11 @@ export class HybridTracker implements Tracker {
   #vy = 0;
   readonly #blob: Blob = newBlob();
   readonly #cands: Blob[] = Array.from({ length: CANDIDATES }, newBlob);
+  readonly #scratch: Blob = newBlob();
   readonly #probe: PixelBox = { x: 0, y: 0, w: 0, h: 0 };
+  /** Probe centres for #locate. */
+  readonly #px = new Float64Array(3);
+  readonly #py = new Float64Array(3);
   readonly #out: Measurement = { box: { x: 0, y: 0, w: 0, h: 0 }, appearance: 0 };
 
   constructor(name = 'CSRT', o: HybridTrackerOptions = {}) {
@@ -100,7 +108,9 @@ export class HybridTracker implements Tracker {
     }
     this.#colour.learn(frame, box, 1);
     // Tighten a loose initial box (an operator's drag, a detector's margin) to the colour region inside it.
-    if (this.#locate(frame, box, this.#cx, this.#cy, false)) {
+    this.#px[0] = this.#cx;
+    this.#py[0] = this.#cy;
+    if (this.#locate(frame, 1, false)) {
       const b = this.#blob;
       if (b.w >= 0.5 * box.w && b.h >= 0.5 * box.h) {
         this.#cx = b.x + b.w / 2;
@@ -108,7 +118,9 @@ export class HybridTracker implements Tracker {
         this.#w = b.w;
         this.#h = b.h;
         this.#colour.learn(frame, this.#box(), 1);
-        this.#locate(frame, this.#box(), this.#cx, this.#cy, false);
+        this.#px[0] = this.#cx;
+        this.#py[0] = this.#cy;
+        this.#locate(frame, 1, false);
       }
       this.#fill = Math.max(0.3, Math.min(1, this.#blob.inside / (this.#w * this.#h)));
     } else {
@@ -144,28 +156,51 @@ export class HybridTracker implements Tracker {
   }
 
   /**
-   * Colour region under a box of the current size centred at (cx, cy),
-   * searched within a margin around it (and around `also`, when given).
-   * Result in #blob; false when no region overlaps.
+   * Colour region for a box of the current size: the one overlapping most
+   * the box centred on any of the `n` probe centres in #px/#py (filter
+   * result, session estimate, own extrapolation: at a sharp turn only some
+   * of them are right), searched within a margin around them all. With
+   * `wide`, a region beside the probes counts too (a target emerging from an
+   * occluder shows up beside the estimate first). Result in #blob.
    */
-  #locate(frame: RgbFrame, box: PixelBox, cx: number, cy: number, wide: boolean): boolean {
-    const m = Math.max(12, 0.5 * Math.max(box.w, box.h)) * (wide ? 2 : 1);
-    let x0 = cx - box.w / 2 - m;
-    let y0 = cy - box.h / 2 - m;
-    let x1 = cx + box.w / 2 + m;
-    let y1 = cy + box.h / 2 + m;
-    x0 = Math.min(x0, box.x - m);
-    y0 = Math.min(y0, box.y - m);
-    x1 = Math.max(x1, box.x + box.w + m);
-    y1 = Math.max(y1, box.y + box.h + m);
+  #locate(frame: RgbFrame, n: number, wide: boolean): boolean {
+    const w = this.#w;
+    const h = this.#h;
+    const m = Math.max(12, 0.5 * Math.max(w, h)) * (wide ? 2 : 1);
+    let x0 = Infinity;
+    let y0 = Infinity;
+    let x1 = -Infinity;
+    let y1 = -Infinity;
+    for (let i = 0; i < n; i++) {
+      x0 = Math.min(x0, this.#px[i] - w / 2 - m);
+      y0 = Math.min(y0, this.#py[i] - h / 2 - m);
+      x1 = Math.max(x1, this.#px[i] + w / 2 + m);
+      y1 = Math.max(y1, this.#py[i] + h / 2 + m);
+    }
     const finder = this.#finder!;
     finder.mask(frame, this.#colour.lut, COLOUR_THRESHOLD, x0, y0, x1 - x0, y1 - y0, 1);
     const probe = this.#probe;
-    probe.x = cx - box.w / 2;
-    probe.y = cy - box.h / 2;
-    probe.w = box.w;
-    probe.h = box.h;
-    return finder.bestOverlapping(probe, Math.max(4, 0.1 * this.#fill * box.w * box.h), this.#blob);
+    probe.w = w;
+    probe.h = h;
+    const min = Math.max(4, 0.1 * this.#fill * w * h);
+    const best = this.#blob;
+    const cand = this.#scratch;
+    let found = false;
+    for (let i = 0; i < n; i++) {
+      if (i > 0) finder.revisit();
+      probe.x = this.#px[i] - w / 2;
+      probe.y = this.#py[i] - h / 2;
+      if (finder.bestOverlapping(probe, min, cand) && (!found || cand.inside > best.inside)) {
+        copyBlob(cand, best);
+        found = true;
+      }
+    }
+    if (found || !wide) return found;
+    finder.revisit();
+    if (!finder.nearest(this.#px[0], this.#py[0], min, best)) return false;
+    // Its pixels count as inside the expected box they will be fitted to (the appearance is their share of it).
+    best.inside = best.pixels;
+    return true;
   }
 
   /**
@@ -236,9 +271,9 @@ export class HybridTracker implements Tracker {
     }
     if (best < 0) return false;
     const c = this.#cands[best];
-    this.#cx = c.x + c.w / 2;
-    this.#cy = c.y + c.h / 2;
-    return this.#locate(frame, this.#box(), this.#cx, this.#cy, false);
+    this.#px[0] = c.x + c.w / 2;
+    this.#py[0] = c.y + c.h / 2;
+    return this.#locate(frame, 1, false);
   }
 
   update(frame: RgbFrame, predicted: PixelBox | null): Measurement | null {
@@ -256,19 +291,20 @@ export class HybridTracker implements Tracker {
     const k = 1 + this.#pad;
     const kx = px + (peak.dx * this.#w * k) / f.w;
     const ky = py + (peak.dy * this.#h * k) / f.h;
-    // 2. Colour region under the filter's box (search margin covers the prediction too).
-    const probe = this.#probe;
-    probe.x = px - this.#w / 2;
-    probe.y = py - this.#h / 2;
-    probe.w = this.#w;
-    probe.h = this.#h;
-    let found = this.#locate(frame, probe, kx, ky, this.#low > 0);
+    // 2. Colour region under the filter's box, the estimate's, or where the tracker's own motion leads.
+    this.#px[0] = kx;
+    this.#py[0] = ky;
+    this.#px[1] = px;
+    this.#py[1] = py;
+    this.#px[2] = lastX + this.#vx;
+    this.#py[2] = lastY + this.#vy;
+    let found = this.#locate(frame, 3, this.#low > 0);
     if (!found && this.#low + 1 >= this.#lostAfter) found = this.#search(frame, px, py);
     let appearance = 0;
     if (found) {
       this.#fit(px, py);
-      // Share of the expected target colours present in the fitted box: a partly hidden target scores its visible part.
-      appearance = Math.min(1, this.#blob.inside / (this.#fill * this.#w * this.#h));
+      // The region lies within the fitted box: its share of the colours a whole target shows there (a partly hidden one scores its visible part).
+      appearance = Math.min(1, this.#blob.pixels / (this.#fill * this.#w * this.#h));
     } else {
       // Nothing of the target's colour: follow the prediction rather than the filter onto the occluder.
       this.#cx = px;

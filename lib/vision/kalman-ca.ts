@@ -45,6 +45,17 @@ class Axis {
     this.P22 = P22 + q;
   }
 
+  coast(lo: number, hi: number): void {
+    this.a = 0;
+    if (this.p < lo) {
+      this.p = lo;
+      if (this.v < 0) this.v = 0;
+    } else if (this.p > hi) {
+      this.p = hi;
+      if (this.v > 0) this.v = 0;
+    }
+  }
+
   update(z: number, r: number): void {
     const s = this.P00 + r;
     const k0 = this.P00 / s;
@@ -121,8 +132,20 @@ export class KalmanCA {
     this.#t = t;
   }
 
-  update(x: number, y: number): void {
-    this.#x.update(x, this.#r);
-    this.#y.update(y, this.#r);
+  /** Measurement update; `noiseScale` > 1 weakens it (an untrusted measurement that may still steer the estimate). */
+  update(x: number, y: number, noiseScale = 1): void {
+    this.#x.update(x, this.#r * noiseScale);
+    this.#y.update(y, this.#r * noiseScale);
+  }
+
+  /**
+   * Coasting without measurements: drops the acceleration (extrapolated over
+   * many frames it sends the estimate off at a parabola: measured 1000 px
+   * off-frame within a second at a reversal) and keeps the position within
+   * [x0, x1] × [y0, y1], stopping motion that pushes outward.
+   */
+  coast(x0: number, x1: number, y0: number, y1: number): void {
+    this.#x.coast(x0, x1);
+    this.#y.coast(y0, y1);
   }
 }

@@ -8,6 +8,7 @@ import { checkBox, checkFrame } from './types.js';
 import { KcfFilter } from './kcf-filter.js';
 import { sampleGrey } from './patch.js';
 import { windowShape } from './search-window.js';
+import { TemplateCheck, nccToAppearance } from './template-check.js';
 
 export interface KcfTrackerOptions {
   /** Context around the target, in target sizes (paper: 1.5). */
@@ -19,6 +20,9 @@ export interface KcfTrackerOptions {
   /** A scale change must beat staying put by this factor (avoids drifting scale on noise). */
   scalePenalty?: number;
 }
+
+/** A KCF peak below this is no match at all (a good match peaks at 0.5–1). */
+const PEAK_FAILURE = 0.15;
 
 export class KcfTracker implements Tracker {
   readonly name: string;
@@ -35,6 +39,8 @@ export class KcfTracker implements Tracker {
   #cy = 0;
   #w = 0;
   #h = 0;
+  /** The first frame's look of the target: the filter's own confidence cannot see drift. */
+  readonly #check = new TemplateCheck();
   readonly #out: Measurement = { box: { x: 0, y: 0, w: 0, h: 0 }, appearance: 0 };
 
   constructor(name = 'KCF', o: KcfTrackerOptions = {}) {
@@ -58,6 +64,7 @@ export class KcfTracker implements Tracker {
     this.#patch = new Float64Array(shape.pw * shape.ph);
     this.#sample(frame, this.#cx, this.#cy, 1);
     this.#filter.train(this.#patch, 1);
+    this.#check.init(frame, box);
   }
 
   #sample(frame: RgbFrame, cx: number, cy: number, scale: number): void {
@@ -100,7 +107,8 @@ export class KcfTracker implements Tracker {
     out.box.y = this.#cy - this.#h / 2;
     out.box.w = this.#w;
     out.box.h = this.#h;
-    out.appearance = Math.max(0, Math.min(1, bestValue));
+    // The filter's peak cannot see drift onto the background (it learnt it); the first frame's template can.
+    out.appearance = bestValue < PEAK_FAILURE ? 0 : nccToAppearance(this.#check.score(frame, out.box));
     return out;
   }
 }
