@@ -8,17 +8,19 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { RawRing, PixelFormat } from '../lib/pipeline/raw-ring.js';
-import { SyntheticScene } from './synthetic-scene.js';
+import { SceneKind, createScene } from './synthetic-scene.js';
 
 export interface SyntheticCameraData {
   sab: SharedArrayBuffer;
   fps: number; // 0: render whenever the consumer has taken the previous frames
   still: boolean;
+  /** Scene kind (source.scene); absent: moving, or static when `still`. */
+  scene?: SceneKind;
 }
 
-const { sab, fps, still } = workerData as SyntheticCameraData;
+const { sab, fps, still, scene: kind } = workerData as SyntheticCameraData;
 const ring = RawRing.attach(sab);
-const scene = new SyntheticScene(ring.width, ring.height);
+const scene = createScene(kind ?? (still ? 'static' : 'moving'), ring.width, ring.height);
 const epoch = () => performance.timeOrigin + performance.now();
 const port = parentPort!;
 
@@ -48,7 +50,7 @@ while (!ring.stopped()) {
   }
   const t = epoch();
   const out = ring.beginWrite(seq);
-  scene.render(seq, out, still);
+  scene.render(seq, out);
   ring.commitWrite(seq, scene.frameBytes, PixelFormat.RGB24, t);
   port.postMessage(seq);
   seq = (seq + 1) & 0x7fffffff;

@@ -3,7 +3,7 @@
 // signal has been lost instead of a frozen picture. RGB24, the ring's size,
 // so it flows through the normal encode path like any frame.
 
-import { drawText, textWidth, GLYPH_H } from './bitmap-font.js';
+import { drawText, textWidth, GLYPH_H } from '../util/bitmap-font.js';
 
 /** Background grey; tests recognise a NO SIGNAL frame by it. */
 export const NO_SIGNAL_BACKGROUND = [24, 24, 24] as const;

@@ -17,9 +17,11 @@ export interface Blob {
   y: number;
   w: number;
   h: number;
+  /** The region touches the border of the masked area (it may continue beyond it). */
+  edge: boolean;
 }
 
-export const newBlob = (): Blob => ({ pixels: 0, inside: 0, x: 0, y: 0, w: 0, h: 0 });
+export const newBlob = (): Blob => ({ pixels: 0, inside: 0, x: 0, y: 0, w: 0, h: 0, edge: false });
 
 /** A column or row of a region holding less than this share of the region's fullest one is a tail, not the target. */
 const TAIL_SHARE = 0.2;
@@ -50,6 +52,21 @@ export class BlobFinder {
     this.#stack = new Int32Array(this.#cap);
     this.#cols = new Int32Array(maxW);
     this.#rows = new Int32Array(maxH);
+  }
+
+  /**
+   * Starts a caller-filled mask over the frame region [x, x+w) × [y, y+h)
+   * (inside the frame, step 1) and returns it: set cells to 1 for "target".
+   */
+  beginMask(x: number, y: number, w: number, h: number): Uint8Array {
+    if (w * h > this.#cap) throw new RangeError(`region ${w}x${h} exceeds the finder's capacity`);
+    this.#rx = x;
+    this.#ry = y;
+    this.#rw = w;
+    this.#rh = h;
+    this.#step = 1;
+    this.revisit();
+    return this.#mask;
   }
 
   /**
@@ -111,6 +128,7 @@ export class BlobFinder {
     let bestY = 0;
     let bestW = 0;
     let bestH = 0;
+    let bestEdge = false;
     for (let j = j0; j < j1; j++) {
       for (let i = i0; i < i1; i++) {
         const c = j * this.#rw + i;
@@ -121,14 +139,14 @@ export class BlobFinder {
           found = true;
           bestInside = this.#inside;
           bestPixels = this.#count;
-          bestX = this.#bx; bestY = this.#by; bestW = this.#bw; bestH = this.#bh;
+          bestX = this.#bx; bestY = this.#by; bestW = this.#bw; bestH = this.#bh; bestEdge = this.#edge;
         }
       }
     }
     if (!found) return false;
     out.pixels = bestPixels * s * s;
     out.inside = bestInside * s * s;
-    out.x = bestX; out.y = bestY; out.w = bestW; out.h = bestH;
+    out.x = bestX; out.y = bestY; out.w = bestW; out.h = bestH; out.edge = bestEdge;
     return true;
   }
 
@@ -151,7 +169,7 @@ export class BlobFinder {
         best = d;
         out.pixels = this.#count * s * s;
         out.inside = 0;
-        out.x = this.#bx; out.y = this.#by; out.w = this.#bw; out.h = this.#bh;
+        out.x = this.#bx; out.y = this.#by; out.w = this.#bw; out.h = this.#bh; out.edge = this.#edge;
       }
     }
     return best < Infinity;
@@ -181,7 +199,7 @@ export class BlobFinder {
       out[k] = slot;
       slot.pixels = pixels;
       slot.inside = 0;
-      slot.x = this.#bx; slot.y = this.#by; slot.w = this.#bw; slot.h = this.#bh;
+      slot.x = this.#bx; slot.y = this.#by; slot.w = this.#bw; slot.h = this.#bh; slot.edge = this.#edge;
       if (n < out.length) n++;
     }
     return n;
@@ -194,6 +212,7 @@ export class BlobFinder {
   #by = 0;
   #bw = 0;
   #bh = 0;
+  #edge = false;
 
   /** 8-connected flood fill from cell c; counts cells inside [i0,i1)×[j0,j1) and sets the trimmed box. */
   #flood(c: number, i0: number, j0: number, i1: number, j1: number): void {
@@ -242,6 +261,7 @@ export class BlobFinder {
     }
     this.#count = count;
     this.#inside = inside;
+    this.#edge = minI === 0 || minJ === 0 || maxI === rw - 1 || maxJ === rh - 1;
     // Trim tails: keep the span of columns/rows holding ≥ TAIL_SHARE of the fullest one.
     let maxC = 0;
     for (let k = minI; k <= maxI; k++) if (cols[k] > maxC) maxC = cols[k];

@@ -49,7 +49,7 @@ const SIZE_GAIN = 0.4;
 const CANDIDATES = 8;
 
 function copyBlob(a: Blob, b: Blob): void {
-  b.pixels = a.pixels; b.inside = a.inside; b.x = a.x; b.y = a.y; b.w = a.w; b.h = a.h;
+  b.pixels = a.pixels; b.inside = a.inside; b.x = a.x; b.y = a.y; b.w = a.w; b.h = a.h; b.edge = a.edge;
 }
 
 export class HybridTracker implements Tracker {
