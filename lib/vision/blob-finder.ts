@@ -26,6 +26,33 @@ export const newBlob = (): Blob => ({ pixels: 0, inside: 0, x: 0, y: 0, w: 0, h:
 /** A column or row of a region holding less than this share of the region's fullest one is a tail, not the target. */
 const TAIL_SHARE = 0.2;
 
+/**
+ * The box of a region from its column and row projections (cells
+ * [minI, maxI] × [minJ, maxJ]), dropping thin tails: edge columns/rows
+ * holding less than TAIL_SHARE of the fullest one (noise specks touching
+ * the region). Writes x, y, w, h (cells) into `out`.
+ */
+export function trimmedBox(cols: Int32Array, rows: Int32Array, minI: number, maxI: number, minJ: number, maxJ: number, out: Blob): void {
+  let maxC = 0;
+  for (let k = minI; k <= maxI; k++) if (cols[k] > maxC) maxC = cols[k];
+  let maxR = 0;
+  for (let k = minJ; k <= maxJ; k++) if (rows[k] > maxR) maxR = rows[k];
+  const tc = Math.max(1, TAIL_SHARE * maxC);
+  const tr = Math.max(1, TAIL_SHARE * maxR);
+  let a = minI;
+  while (a < maxI && cols[a] < tc) a++;
+  let b = maxI;
+  while (b > a && cols[b] < tc) b--;
+  let e = minJ;
+  while (e < maxJ && rows[e] < tr) e++;
+  let f = maxJ;
+  while (f > e && rows[f] < tr) f--;
+  out.x = a;
+  out.y = e;
+  out.w = b - a + 1;
+  out.h = f - e + 1;
+}
+
 export class BlobFinder {
   readonly #cap: number;
   /** Mask of the current region (1 = likely target). */
@@ -213,6 +240,8 @@ export class BlobFinder {
   #bw = 0;
   #bh = 0;
   #edge = false;
+  /** Trimmed box of the last flood, in region cells. */
+  readonly #trim: Blob = newBlob();
 
   /** 8-connected flood fill from cell c; counts cells inside [i0,i1)×[j0,j1) and sets the trimmed box. */
   #flood(c: number, i0: number, j0: number, i1: number, j1: number): void {
@@ -262,28 +291,15 @@ export class BlobFinder {
     this.#count = count;
     this.#inside = inside;
     this.#edge = minI === 0 || minJ === 0 || maxI === rw - 1 || maxJ === rh - 1;
-    // Trim tails: keep the span of columns/rows holding ≥ TAIL_SHARE of the fullest one.
-    let maxC = 0;
-    for (let k = minI; k <= maxI; k++) if (cols[k] > maxC) maxC = cols[k];
-    let maxR = 0;
-    for (let k = minJ; k <= maxJ; k++) if (rows[k] > maxR) maxR = rows[k];
-    const tc = Math.max(1, TAIL_SHARE * maxC);
-    const tr = Math.max(1, TAIL_SHARE * maxR);
-    let a = minI;
-    while (a < maxI && cols[a] < tc) a++;
-    let b = maxI;
-    while (b > a && cols[b] < tc) b--;
-    let e = minJ;
-    while (e < maxJ && rows[e] < tr) e++;
-    let f = maxJ;
-    while (f > e && rows[f] < tr) f--;
+    trimmedBox(cols, rows, minI, maxI, minJ, maxJ, this.#trim);
     // Projections are zero between calls: clear the span this component used.
     cols.fill(0, minI, maxI + 1);
     rows.fill(0, minJ, maxJ + 1);
     const s = this.#step;
-    this.#bx = this.#rx + a * s;
-    this.#by = this.#ry + e * s;
-    this.#bw = (b - a + 1) * s;
-    this.#bh = (f - e + 1) * s;
+    const tb = this.#trim;
+    this.#bx = this.#rx + tb.x * s;
+    this.#by = this.#ry + tb.y * s;
+    this.#bw = tb.w * s;
+    this.#bh = tb.h * s;
   }
 }

@@ -66,9 +66,11 @@ export function selectClick(x: number, y: number, items: readonly TimedDetection
     const it = items[i];
     if (!fresh(it)) continue;
     const b = it.detection.bbox;
-    if (x >= b[0] && x <= b[0] + b[2] && y >= b[1] && y <= b[1] + b[3] && b[2] * b[3] < bestArea) {
+    const area = b[2] * b[3];
+    // Equal areas: the newer detection (the same object seen again is not tentative).
+    if (x >= b[0] && x <= b[0] + b[2] && y >= b[1] && y <= b[1] + b[3] && (area < bestArea || (area === bestArea && it.t > items[best].t))) {
       best = i;
-      bestArea = b[2] * b[3];
+      bestArea = area;
     }
   }
   if (best >= 0) {
