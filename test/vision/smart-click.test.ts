@@ -32,5 +32,9 @@ t.test('clicking each target selects it; bare ground and following select nothin
   const following = sc.click(frame, truth[0].bbox[0] + 5, truth[0].bbox[1] + 5, 1.2, true);
   t.ok(following.selection.status === 'refused' && following.selection.reason === 'following');
   t.equal(sc.recent(1.2).length, 2, 'two detections kept');
+  // No detection pass at all: the click's own segment is the candidate.
+  const lone = new SmartClick().click(frame, truth[1].bbox[0] + truth[1].bbox[2] / 2, truth[1].bbox[1] + truth[1].bbox[3] / 2, 5, false);
+  t.equal(lone.selection.status, 'selected', 'selected from the click segment alone');
+  t.ok(lone.selection.status === 'selected' && !lone.selection.tentative && iou(lone.selection.detection.bbox, truth[1].bbox) >= 0.8);
   t.equal(sc.recent(2).length, 0, 'pruned after 0.75 s');
 });
