@@ -2,7 +2,7 @@
 // tracker and detector workers and the benchmarks use. Internals (filters,
 // FFTs, blob finder) stay behind it.
 
-export type { RgbFrame, PixelBox, Measurement, Tracker, Detection, Detector } from './types.js';
+export type { RgbFrame, PixelBox, Measurement, Tracker, Detection, Detector, AsyncDetector } from './types.js';
 export { checkFrame, checkBox } from './types.js';
 
 export { trackerCatalog, createTracker, findTracker, DEFAULT_TRACKER } from './tracker-catalog.js';
@@ -24,6 +24,12 @@ export { ContrastDetector } from './contrast-detector.js';
 export { selectClick, clickToPixels, edgeTolerance, distanceToBox } from './click-select.js';
 export type { ClickSelection, TimedDetection, SelectOptions } from './click-select.js';
 export { SmartClick } from './smart-click.js';
+export { OnnxDetector } from './onnx-detector.js';
+export type { OnnxDetectorOptions, OnnxStatus } from './onnx-detector.js';
+export { letterbox, unletterbox } from './letterbox.js';
+export type { LetterboxMap } from './letterbox.js';
+export { nms } from './nms.js';
+export { COCO_NAMES } from './coco-names.js';
 export type { SmartClickResult } from './smart-click.js';
 
 export { OsdRenderer, OSD_PRESETS, OSD_COLORS } from './osd-renderer.js';

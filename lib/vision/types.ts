@@ -55,6 +55,12 @@ export interface Detector {
   detect(frame: RgbFrame): Detection[];
 }
 
+/** A detector whose inference is asynchronous (onnxruntime-node); the detector worker awaits either kind. */
+export interface AsyncDetector {
+  readonly name: string;
+  detect(frame: RgbFrame): Promise<Detection[]>;
+}
+
 /** A clear error for frames that are not what they claim (short buffer, odd size). */
 export function checkFrame(frame: RgbFrame): void {
   const { width, height, data } = frame;
