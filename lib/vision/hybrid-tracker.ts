@@ -75,6 +75,8 @@ export class HybridTracker implements Tracker {
   /** Consecutive frames below LOW_BELOW. */
   #low = 0;
   #frames = 0;
+  /** The last fit anchored an edge of a truncated region. */
+  #anchored = false;
   /** Own velocity estimate (px/frame, smoothed), used only when update() gets no prediction. */
   #vx = 0;
   #vy = 0;
@@ -208,10 +210,11 @@ export class HybridTracker implements Tracker {
    * together (the camera climbs or descends), so the scale comes from the
    * axis that changed least, and an axis that disagrees with it by more than
    * a couple of pixels is truncated (occluder, frame edge) or merged with
-   * something: it keeps the expected size, anchored on the region's edge
-   * nearest the reference (the hidden side is the one away from where the
-   * target should be). The aspect ratio adapts only slowly, so a target
-   * sliding under an occluder cannot shrink the box frame by frame.
+   * something: its size follows the other axis's scale, and the box is
+   * anchored on the region's edge nearest the reference (the hidden side is
+   * the one away from where the target should be). The aspect ratio adapts
+   * only slowly and only from whole regions, so a target sliding under an
+   * occluder cannot shrink the box frame by frame.
    */
   #fit(refX: number, refY: number): void {
     const b = this.#blob;
@@ -223,17 +226,14 @@ export class HybridTracker implements Tracker {
     const odd = (got: number, size: number): boolean => Math.abs(got - size * s) > Math.max(2, ODD_SHARE * size);
     const oddX = odd(b.w, w);
     const oddY = odd(b.h, h);
-    let nw = w;
-    let nh = h;
-    // Scale only from a whole region: both axes agree (a truncated or merged axis says nothing about scale).
-    if (!oddX && !oddY) {
-      const step = Math.max(1 - MAX_SCALE_STEP, Math.min(1 + MAX_SCALE_STEP, (rw + rh) / 2));
-      const k = 1 + SIZE_GAIN * (step - 1);
-      // Slow aspect adaptation (the camera's yaw turns a box's shape; an occluder must not).
-      const a = 1 + ASPECT_GAIN * (rw / rh - 1);
-      nw = w * k * a;
-      nh = (h * k) / a;
-    }
+    // Scale from the axes that are whole: both (their mean), or the one that is not truncated (a car half
+    // under a tree still shows its full width); the aspect ratio adapts only when both are whole.
+    const step = Math.max(1 - MAX_SCALE_STEP, Math.min(1 + MAX_SCALE_STEP, oddX || oddY ? s : (rw + rh) / 2));
+    const k = 1 + SIZE_GAIN * (step - 1);
+    const a = oddX || oddY ? 1 : 1 + ASPECT_GAIN * (rw / rh - 1);
+    const nw = oddX && oddY ? w : w * k * a;
+    const nh = oddX && oddY ? h : (h * k) / a;
+    this.#anchored = oddX || oddY;
     this.#cx = oddX ? this.#anchor(b.x, b.w, nw, refX) : b.x + b.w / 2;
     this.#cy = oddY ? this.#anchor(b.y, b.h, nh, refY) : b.y + b.h / 2;
     this.#w = nw;
@@ -301,6 +301,7 @@ export class HybridTracker implements Tracker {
     let found = this.#locate(frame, 3, this.#low > 0);
     if (!found && this.#low + 1 >= this.#lostAfter) found = this.#search(frame, px, py);
     let appearance = 0;
+    this.#anchored = false;
     if (found) {
       this.#fit(px, py);
       // The region lies within the fitted box: its share of the colours a whole target shows there (a partly hidden one scores its visible part).
@@ -329,6 +330,7 @@ export class HybridTracker implements Tracker {
     out.box.w = this.#w;
     out.box.h = this.#h;
     out.appearance = appearance;
+    out.anchored = this.#anchored;
     return out;
   }
 }

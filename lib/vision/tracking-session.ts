@@ -202,7 +202,7 @@ export class TrackingSession {
         this.#reject(v, t);
         // A measurement rejected only for its look (a partly hidden target) still steers the estimate, weakly:
         // the output stays prediction-only and not usable, but the estimate does not coast away from the target.
-        if ((v.reason === 'appearance_mismatch' || v.reason === 'low_confidence') && v.appearance >= this.#o.steerFrom) {
+        if ((v.reason === 'appearance_mismatch' || v.reason === 'low_confidence') && (v.appearance >= this.#o.steerFrom || m.anchored === true)) {
           if (predicting) k.update(cx, cy, this.#o.steerNoise);
           else k.init(cx, cy, t);
           this.#inputT = t;

@@ -25,6 +25,12 @@ export interface Measurement {
    * appearance model; the session gates on it (spec: < 0.7 is rejected).
    */
   appearance: number;
+  /**
+   * The tracker placed the box from a partly visible target (an edge of it
+   * anchored): the position holds even though the appearance is low. The
+   * session lets such a measurement steer its estimate (never following).
+   */
+  anchored?: boolean;
 }
 
 export interface Tracker {

@@ -40,11 +40,12 @@ t.test('the camera thread renders the configured aerial scene', async (t) => {
   await src.open(ring, { frame: (seq) => seqs.push(seq) });
   t.teardown(() => src.close());
   await new Promise((r) => setTimeout(r, 300));
+  // Stopped, the ring keeps its last frames: nothing can overwrite the one compared.
+  await src.close();
   t.ok(seqs.length >= 3, `${seqs.length} frames`);
   const seq = ring.latestSeq();
   const got = Buffer.from(ring.view(ring.slotOf(seq)));
   const want = new Uint8Array(W * H * 3);
   new AerialScene({ width: W, height: H, kind: 'aerial_occluded' }).render(seq, want);
-  t.equal(ring.slotSeq(ring.slotOf(seq)), seq, 'slot not overwritten while reading');
   t.ok(got.equals(Buffer.from(want)), `frame ${seq} is the aerial_occluded scene's frame ${seq}`);
 });
