@@ -151,6 +151,34 @@ t.test('invalid boxes and look mismatches have their own reasons', async (t) => 
   t.equal(s2.process(f, 14 / 30, 14).usable_for_following, true, 'third good frame: usable');
 });
 
+t.test('a rejected but anchored (partly hidden) measurement steers the estimate; an unanchored weak one does not', async (t) => {
+  const f = grey();
+  const run = (anchored: boolean, appearance: number) => {
+    const tr = new ScriptedTracker();
+    const s = new TrackingSession(tr);
+    s.start(f, { x: 300, y: 200, w: 40, h: 30 }, 0, 0);
+    for (let i = 1; i <= 15; i++) {
+      tr.next = m(300, 200);
+      s.process(f, i / 30, i);
+    }
+    // The target turns down while mostly hidden: the tracker sees its edge 60 px below the old track.
+    let o = s.process(f, 16 / 30, 16);
+    for (let i = 16; i <= 30; i++) {
+      tr.next = { box: { x: 300, y: 260, w: 40, h: 30 }, appearance, anchored };
+      o = s.process(f, i / 30, i);
+    }
+    return o;
+  };
+  const steered = run(true, 0.05);
+  t.equal(steered.target_state, 'prediction_only', 'still not measured');
+  t.equal(steered.usable_for_following, false);
+  t.ok(steered.predicted_bbox![1] > 240, `anchored: estimate moved to y ${steered.predicted_bbox![1].toFixed(1)}`);
+  const coasted = run(false, 0.05);
+  t.ok(Math.abs(coasted.predicted_bbox![1] - 200) < 5, `not anchored, appearance 0.05: estimate stays at y ${coasted.predicted_bbox![1].toFixed(1)}`);
+  const visible = run(false, 0.5);
+  t.ok(visible.predicted_bbox![1] > 240, 'not anchored but appearance ≥ 0.15: steers');
+});
+
 t.test('nothing found for 5 s: five re-detection attempts ~0.83 s apart, then tracking stops and says why', async (t) => {
   const tr = new ScriptedTracker();
   const f = grey(); // flat: template matching finds nothing
