@@ -2,8 +2,8 @@
 // then the box re-centred and re-sized on the region of target colours under
 // it (colour-model.ts, blob-finder.ts). Both models learn only while the box
 // still looks like the target, so an occluder or a drift is not learnt; after
-// LOST_AFTER frames without the target's colour it searches the whole frame
-// for a region of the target's colour and size.
+// `lostAfter` (5) frames without the target's colour it searches the whole
+// frame for a region of the target's colour and size.
 //
 // Why: on textured ground with structure sliding through the box (furrows,
 // the car's swaying sunroof bar) a correlation filter alone drifts; the
@@ -56,12 +56,20 @@ export class HybridTracker implements Tracker {
   readonly name: string;
   readonly algorithm = 'hybrid: grey KCF displacement, box re-centred and re-sized by a colour model, '
     + 'learning only while the box looks like the target, whole-frame colour search after 5 low-confidence frames';
+  /** Low frames before the whole-frame search. */
   readonly #lostAfter: number;
+  /** Learning rates of the filter and of the colour model. */
   readonly #rate: number;
   readonly #colourRate: number;
+  /** Target vs surroundings colour likelihood. */
   readonly #colour = new ColourModel();
+  /** Grey correlation filter (sized at init). */
   #filter: KcfFilter | null = null;
+  /** Region finder sized for the frame, and the frame size it was made for. */
   #finder: BlobFinder | null = null;
+  #finderW = 0;
+  #finderH = 0;
+  /** Filter input patch. */
   #patch = new Float64Array(0);
   /** KCF window: padding 1.5 (patch covers 2.5 box sizes). */
   readonly #pad = 1.5;
@@ -74,19 +82,23 @@ export class HybridTracker implements Tracker {
   #fill = 1;
   /** Consecutive frames below LOW_BELOW. */
   #low = 0;
+  /** Frames since init (the colour model learns every 5th). */
   #frames = 0;
   /** The last fit anchored an edge of a truncated region. */
   #anchored = false;
   /** Own velocity estimate (px/frame, smoothed), used only when update() gets no prediction. */
   #vx = 0;
   #vy = 0;
+  /** The region found this frame, whole-frame candidates, and a scratch region. */
   readonly #blob: Blob = newBlob();
   readonly #cands: Blob[] = Array.from({ length: CANDIDATES }, newBlob);
   readonly #scratch: Blob = newBlob();
+  /** Reused box for queries. */
   readonly #probe: PixelBox = { x: 0, y: 0, w: 0, h: 0 };
   /** Probe centres for #locate. */
   readonly #px = new Float64Array(3);
   readonly #py = new Float64Array(3);
+  /** Returned by update(), rewritten each call. */
   readonly #out: Measurement = { box: { x: 0, y: 0, w: 0, h: 0 }, appearance: 0 };
 
   constructor(name = 'CSRT', o: HybridTrackerOptions = {}) {
@@ -138,9 +150,6 @@ export class HybridTracker implements Tracker {
     this.#vx = 0;
     this.#vy = 0;
   }
-
-  #finderW = 0;
-  #finderH = 0;
 
   #box(): PixelBox {
     const p = this.#probe;
@@ -223,9 +232,8 @@ export class HybridTracker implements Tracker {
     const rw = b.w / w;
     const rh = b.h / h;
     const s = Math.abs(rw - 1) < Math.abs(rh - 1) ? rw : rh;
-    const odd = (got: number, size: number): boolean => Math.abs(got - size * s) > Math.max(2, ODD_SHARE * size);
-    const oddX = odd(b.w, w);
-    const oddY = odd(b.h, h);
+    const oddX = Math.abs(b.w - w * s) > Math.max(2, ODD_SHARE * w);
+    const oddY = Math.abs(b.h - h * s) > Math.max(2, ODD_SHARE * h);
     // Scale from the axes that are whole: both (their mean), or the one that is not truncated (a car half
     // under a tree still shows its full width); the aspect ratio adapts only when both are whole.
     const step = Math.max(1 - MAX_SCALE_STEP, Math.min(1 + MAX_SCALE_STEP, oddX || oddY ? s : (rw + rh) / 2));

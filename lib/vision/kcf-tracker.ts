@@ -27,12 +27,15 @@ const PEAK_FAILURE = 0.15;
 export class KcfTracker implements Tracker {
   readonly name: string;
   readonly algorithm = 'KCF: kernelized correlation filter on grey pixels, Gaussian kernel, 3-scale search';
+  /** Context padding, learning rate, scales tried and the penalty on changing scale. */
   readonly #pad: number;
   readonly #rate: number;
   readonly #scales: readonly number[];
   readonly #penalty: number;
+  /** The filter (sized at init). */
   #filter: KcfFilter | null = null;
   /** Patch buffer (filter size). */
+  /** Filter input patch. */
   #patch = new Float64Array(0);
   // Box state: centre and size in frame pixels.
   #cx = 0;
@@ -41,6 +44,7 @@ export class KcfTracker implements Tracker {
   #h = 0;
   /** The first frame's look of the target: the filter's own confidence cannot see drift. */
   readonly #check = new TemplateCheck();
+  /** Returned by update(), rewritten each call. */
   readonly #out: Measurement = { box: { x: 0, y: 0, w: 0, h: 0 }, appearance: 0 };
 
   constructor(name = 'KCF', o: KcfTrackerOptions = {}) {

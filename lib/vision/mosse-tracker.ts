@@ -24,17 +24,22 @@ const PSR_FAILURE = 7;
 export class MosseTracker implements Tracker {
   readonly name: string;
   readonly algorithm = 'dlib-style correlation tracker: MOSSE translation filter on log-grey pixels, DSST scale filter (17 scales)';
+  /** Context padding and learning rate. */
   readonly #pad: number;
   readonly #rate: number;
+  /** Translation filter (sized at init) and scale filter. */
   #filter: MosseFilter | null = null;
   readonly #scale = new ScaleFilter();
+  /** Filter input patch. */
   #patch = new Float64Array(0);
+  // Box: centre and size, frame pixels.
   #cx = 0;
   #cy = 0;
   #w = 0;
   #h = 0;
   /** The first frame's look of the target: the filter's own confidence cannot see drift. */
   readonly #check = new TemplateCheck();
+  /** Returned by update(), rewritten each call. */
   readonly #out: Measurement = { box: { x: 0, y: 0, w: 0, h: 0 }, appearance: 0 };
 
   constructor(name = 'dlib', o: MosseTrackerOptions = {}) {

@@ -56,13 +56,18 @@ const TEMPLATE_REFRESH_APPEARANCE = 0.9;
 
 export class TrackingSession {
   readonly tracker: Tracker;
+  /** Options with defaults applied. */
   readonly #o: Required<TrackingSessionOptions>;
+  /** Estimator (pixels), confidence/gating, re-detection by template. */
   readonly #kalman = new KalmanCA();
   readonly #gate = new TrackGate();
   readonly #redetector = new Redetector();
+  /** The output object, rewritten per frame. */
   readonly #out: TrackerOutput;
+  /** Lifecycle and why it ended. */
   #state: SessionState = 'idle';
   #stopReason: LossReason | 'stopped' | null = null;
+  /** Frame size fixed at start. */
   #width = 0;
   #height = 0;
   /** Last accepted box (pixels) and its time. */
@@ -80,6 +85,7 @@ export class TrackingSession {
   #lossReason: LossReason | null = null;
   #confidenceAtLoss: number | null = null;
   #exitEdge: ExitEdge | null = null;
+  /** When the re-detection template was last refreshed. */
   #templateT = 0;
   /** Why this frame was rejected. */
   #detail: RejectDetail = null;
@@ -154,6 +160,7 @@ export class TrackingSession {
    * it with copyOutput() to keep it).
    */
   process(frame: RgbFrame, t: number, frameId: number): TrackerOutput {
+    if (!Number.isFinite(t)) throw new TypeError(`timestamp must be a finite number, got ${t}`);
     if (this.#state !== 'tracking') return this.#emitInactive(t, frameId);
     if (frame.width !== this.#width || frame.height !== this.#height) {
       throw new RangeError(`frame size changed from ${this.#width}x${this.#height} to ${frame.width}x${frame.height}; restart tracking`);

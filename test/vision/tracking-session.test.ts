@@ -262,6 +262,7 @@ t.test('bad input gets clear errors', async (t) => {
   t.throws(() => s.start({ data: new Uint8Array(10), width: W, height: H }, { x: 10, y: 10, w: 10, h: 10 }, 0, 0), /RGB bytes/);
   s.start(f, { x: 10, y: 10, w: 10, h: 10 }, 0, 0);
   t.throws(() => s.process({ data: new Uint8Array(320 * 240 * 3), width: 320, height: 240 }, 1, 1), /frame size changed/);
+  t.throws(() => s.process(f, NaN, 1), /timestamp must be a finite number/);
   s.stop();
   const o = s.process(f, 2, 2);
   t.equal(o.target_state, 'inactive');
