@@ -50,7 +50,8 @@ export async function clickFigures(rec: Recording, bareClicks: number): Promise<
       for (let tries = 0; tries < 100; tries++) {
         x = rand() * rec.width;
         y = rand() * rec.height;
-        const clear = rec.truth[i].every((g) => x < g.bbox[0] - 20 || x > g.bbox[0] + g.bbox[2] + 20 || y < g.bbox[1] - 20 || y > g.bbox[1] + g.bbox[3] + 20);
+        const clear = rec.truth[i].every((g) => x < g.bbox[0] - 20 || x > g.bbox[0] + g.bbox[2] + 20
+          || y < g.bbox[1] - 20 || y > g.bbox[1] + g.bbox[3] + 20);
         if (clear) break;
       }
       const t0 = performance.now();

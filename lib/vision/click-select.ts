@@ -50,7 +50,8 @@ export function clickToPixels(x: number, y: number, width: number, height: numbe
 }
 
 export function selectClick(x: number, y: number, items: readonly TimedDetection[], o: SelectOptions): ClickSelection {
-  const refuse = (reason: RefuseReason, message: string, candidates: number[] = []): ClickSelection => ({ status: 'refused', reason, message, candidates });
+  const refuse = (reason: RefuseReason, message: string, candidates: number[] = []): ClickSelection => (
+    { status: 'refused', reason, message, candidates });
   if (o.following) return refuse('following', 'click refused: following is active (stop following to select another target)');
   if (!(Number.isFinite(x) && Number.isFinite(y)) || x < 0 || y < 0 || x >= o.width || y >= o.height) {
     return refuse('invalid_click', `click (${x}, ${y}) is outside the ${o.width}x${o.height} frame`);
@@ -98,7 +99,8 @@ export function selectClick(x: number, y: number, items: readonly TimedDetection
   if (d1 > tol) return refuse('nothing_near', `no detection within ${tol.toFixed(1)} px of the click (nearest ${d1.toFixed(1)} px)`);
   const margin = Math.max(1, 0.15 * tol);
   if (i2 >= 0 && d2 - d1 <= margin) {
-    return refuse('ambiguous', `ambiguous click: two detections ${d1.toFixed(1)} and ${d2.toFixed(1)} px away (within ${margin.toFixed(1)} px of each other)`, [i1, i2]);
+    const msg = `ambiguous click: two detections ${d1.toFixed(1)} and ${d2.toFixed(1)} px away (within ${margin.toFixed(1)} px of each other)`;
+    return refuse('ambiguous', msg, [i1, i2]);
   }
   return { status: 'selected', rule: 'nearest_edge', index: i1, detection: items[i1].detection, distance_px: d1, tentative: items[i1].t < newest };
 }

@@ -72,7 +72,8 @@ export class ContrastDetector implements Detector {
     for (let k = 0; k < n; k++) {
       const b = this.#blobs[k];
       if (b.pixels > maxArea || lineLike(b)) continue;
-      out.push({ bbox: [b.x, b.y, b.w, b.h], class_id: OBJECT_CLASS_ID, class_name: OBJECT_CLASS_NAME, score: Math.min(1, b.pixels / (b.w * b.h)) });
+      const score = Math.min(1, b.pixels / (b.w * b.h));
+      out.push({ bbox: [b.x, b.y, b.w, b.h], class_id: OBJECT_CLASS_ID, class_name: OBJECT_CLASS_NAME, score });
     }
     return out;
   }

@@ -76,7 +76,9 @@ export class ContrastSegmenter {
       clickRadius: o.clickRadius ?? 4,
       minority: o.minority ?? 0.5,
     };
-    if (!(this.#o.window >= 16 && this.#o.maxWindow >= this.#o.window)) throw new RangeError('segmenter windows must be ≥ 16 px and maxWindow ≥ window');
+    if (!(this.#o.window >= 16 && this.#o.maxWindow >= this.#o.window)) {
+      throw new RangeError('segmenter windows must be ≥ 16 px and maxWindow ≥ window');
+    }
   }
 
   #ensure(w: number, h: number): void {

@@ -61,7 +61,9 @@ export function letterbox(frame: RgbFrame, size: number, out: Float32Array, map:
 }
 
 /** A box in model-input pixels (centre, size) back to frame pixels [x, y, w, h], clipped to the frame. */
-export function unletterbox(cx: number, cy: number, w: number, h: number, map: LetterboxMap, width: number, height: number): [number, number, number, number] {
+export function unletterbox(
+  cx: number, cy: number, w: number, h: number, map: LetterboxMap, width: number, height: number,
+): [number, number, number, number] {
   const x0 = Math.max(0, (cx - w / 2 - map.padX) / map.scale);
   const y0 = Math.max(0, (cy - h / 2 - map.padY) / map.scale);
   const x1 = Math.min(width, (cx + w / 2 - map.padX) / map.scale);

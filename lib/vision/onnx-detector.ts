@@ -77,7 +77,8 @@ export class OnnxDetector implements AsyncDetector {
       ort = (await import(mod)) as OrtModule;
       if (!ort.InferenceSession) ort = (ort as unknown as { default: OrtModule }).default;
     } catch (e) {
-      return bad(`package ${mod} is not installed or does not load (${firstLine(e)}); install it with ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1.30.0`);
+      return bad(`package ${mod} is not installed or does not load (${firstLine(e)}); `
+        + 'install it with ONNXRUNTIME_NODE_INSTALL=skip npm install onnxruntime-node@1.30.0');
     }
     let session: OrtSession;
     try {
@@ -86,7 +87,8 @@ export class OnnxDetector implements AsyncDetector {
       return bad(`model ${o.modelPath} does not load: ${firstLine(e)}`);
     }
     if (session.inputNames.length !== 1 || session.outputNames.length < 1) {
-      return bad(`model ${o.modelPath} has ${session.inputNames.length} inputs and ${session.outputNames.length} outputs; a YOLO detector has 1 image input`);
+      const io = `${session.inputNames.length} inputs and ${session.outputNames.length} outputs`;
+      return bad(`model ${o.modelPath} has ${io}; a YOLO detector has 1 image input`);
     }
     const meta = session.inputMetadata?.find((m) => m.name === session.inputNames[0]);
     const shape = meta?.shape ?? [];
@@ -96,7 +98,9 @@ export class OnnxDetector implements AsyncDetector {
     d.#ort = ort;
     d.#session = session;
     d.#input = new Float32Array(3 * d.#o.inputSize * d.#o.inputSize);
-    d.#status = { available: true, model: o.modelPath, input: session.inputNames[0], input_size: d.#o.inputSize, layout: 'unknown', classes: null };
+    d.#status = {
+      available: true, model: o.modelPath, input: session.inputNames[0], input_size: d.#o.inputSize, layout: 'unknown', classes: null,
+    };
     return d;
   }
 

@@ -83,5 +83,7 @@ export function checkBox(box: PixelBox, width: number, height: number): void {
   const { x, y, w, h } = box;
   if (![x, y, w, h].every(Number.isFinite)) throw new TypeError(`box values must be finite numbers, got ${JSON.stringify(box)}`);
   if (w < 2 || h < 2) throw new RangeError(`box must be at least 2x2 pixels, got ${w}x${h}`);
-  if (x + w <= 0 || y + h <= 0 || x >= width || y >= height) throw new RangeError(`box ${JSON.stringify(box)} lies outside the ${width}x${height} frame`);
+  if (x + w <= 0 || y + h <= 0 || x >= width || y >= height) {
+    throw new RangeError(`box ${JSON.stringify(box)} lies outside the ${width}x${height} frame`);
+  }
 }

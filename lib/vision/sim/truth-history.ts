@@ -35,8 +35,12 @@ export class TruthHistory {
   constructor(o: TruthHistoryOptions = {}) {
     this.capacity = o.capacity ?? 720;
     this.maxTargets = o.maxTargets ?? 8;
-    if (!Number.isInteger(this.capacity) || this.capacity < 1 || this.capacity > 1e6) throw new RangeError(`capacity must be an integer within 1..1e6, got ${this.capacity}`);
-    if (!Number.isInteger(this.maxTargets) || this.maxTargets < 1 || this.maxTargets > 255) throw new RangeError(`maxTargets must be within 1..255, got ${this.maxTargets}`);
+    if (!Number.isInteger(this.capacity) || this.capacity < 1 || this.capacity > 1e6) {
+      throw new RangeError(`capacity must be an integer within 1..1e6, got ${this.capacity}`);
+    }
+    if (!Number.isInteger(this.maxTargets) || this.maxTargets < 1 || this.maxTargets > 255) {
+      throw new RangeError(`maxTargets must be within 1..255, got ${this.maxTargets}`);
+    }
     this.#ids = new Float64Array(this.capacity).fill(-1);
     this.#times = new Float64Array(this.capacity);
     this.#counts = new Uint8Array(this.capacity);
