@@ -11,7 +11,7 @@
 // position when colours are ambiguous.
 
 import type { Measurement, PixelBox, RgbFrame, Tracker } from './types.js';
-import { checkBox, checkFrame } from './types.js';
+import { checkBox, checkFrame, checkSameSize } from './types.js';
 import { KcfFilter } from './kcf-filter.js';
 import { ColourModel } from './colour-model.js';
 import { Blob, BlobFinder, newBlob } from './blob-finder.js';
@@ -98,6 +98,9 @@ export class HybridTracker implements Tracker {
   /** Probe centres for #locate. */
   readonly #px = new Float64Array(3);
   readonly #py = new Float64Array(3);
+  /** Frame size at init: every update must match it. */
+  #fw = 0;
+  #fh = 0;
   /** Returned by update(), rewritten each call. */
   readonly #out: Measurement = { box: { x: 0, y: 0, w: 0, h: 0 }, appearance: 0 };
 
@@ -111,6 +114,8 @@ export class HybridTracker implements Tracker {
   init(frame: RgbFrame, box: PixelBox): void {
     checkFrame(frame);
     checkBox(box, frame.width, frame.height);
+    this.#fw = frame.width;
+    this.#fh = frame.height;
     this.#cx = box.x + box.w / 2;
     this.#cy = box.y + box.h / 2;
     this.#w = box.w;
@@ -284,9 +289,10 @@ export class HybridTracker implements Tracker {
     return this.#locate(frame, 1, false);
   }
 
-  update(frame: RgbFrame, predicted: PixelBox | null): Measurement | null {
+  update(frame: RgbFrame, predicted: PixelBox | null = null): Measurement | null {
     const f = this.#filter;
     if (!f) return null;
+    checkSameSize(frame, this.#fw, this.#fh);
     this.#frames++;
     // Without the session's estimate, extrapolate with the tracker's own velocity.
     const px = predicted ? predicted.x + predicted.w / 2 : this.#cx + this.#vx;

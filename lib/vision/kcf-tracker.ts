@@ -4,7 +4,7 @@
 // colour or appearance logic, it is the plain fast option.
 
 import type { Measurement, PixelBox, RgbFrame, Tracker } from './types.js';
-import { checkBox, checkFrame } from './types.js';
+import { checkBox, checkFrame, checkSameSize } from './types.js';
 import { KcfFilter } from './kcf-filter.js';
 import { sampleGrey } from './patch.js';
 import { windowShape } from './search-window.js';
@@ -44,6 +44,9 @@ export class KcfTracker implements Tracker {
   #h = 0;
   /** The first frame's look of the target: the filter's own confidence cannot see drift. */
   readonly #check = new TemplateCheck();
+  /** Frame size at init: every update must match it. */
+  #fw = 0;
+  #fh = 0;
   /** Returned by update(), rewritten each call. */
   readonly #out: Measurement = { box: { x: 0, y: 0, w: 0, h: 0 }, appearance: 0 };
 
@@ -59,6 +62,8 @@ export class KcfTracker implements Tracker {
   init(frame: RgbFrame, box: PixelBox): void {
     checkFrame(frame);
     checkBox(box, frame.width, frame.height);
+    this.#fw = frame.width;
+    this.#fh = frame.height;
     this.#cx = box.x + box.w / 2;
     this.#cy = box.y + box.h / 2;
     this.#w = box.w;
@@ -77,9 +82,10 @@ export class KcfTracker implements Tracker {
     sampleGrey(frame, cx, cy, this.#w * k, this.#h * k, this.#patch, f.w, f.h);
   }
 
-  update(frame: RgbFrame, predicted: PixelBox | null): Measurement | null {
+  update(frame: RgbFrame, predicted: PixelBox | null = null): Measurement | null {
     const f = this.#filter;
     if (!f) return null;
+    checkSameSize(frame, this.#fw, this.#fh);
     const cx0 = predicted ? predicted.x + predicted.w / 2 : this.#cx;
     const cy0 = predicted ? predicted.y + predicted.h / 2 : this.#cy;
     let best = -Infinity;

@@ -45,7 +45,7 @@ export interface Tracker {
    * null when the tracker has nothing to offer. The returned object is reused
    * by the next call.
    */
-  update(frame: RgbFrame, predicted: PixelBox | null): Measurement | null;
+  update(frame: RgbFrame, predicted?: PixelBox | null): Measurement | null;
 }
 
 /** One detector result. bbox in pixels [x, y, w, h]. */
@@ -76,6 +76,14 @@ export function checkFrame(frame: RgbFrame): void {
   if (!(data instanceof Uint8Array) || data.length < width * height * 3) {
     throw new RangeError(`frame data must hold ${width * height * 3} RGB bytes for ${width}x${height}`);
   }
+}
+
+/** A clear error for a frame whose size differs from the one a tracker started on. */
+export function checkSameSize(frame: RgbFrame, width: number, height: number): void {
+  if (frame.width !== width || frame.height !== height) {
+    throw new RangeError(`frame is ${frame.width}x${frame.height} but tracking started on ${width}x${height}; start again`);
+  }
+  checkFrame(frame);
 }
 
 /** A clear error for a box that is not a finite, positive-size box overlapping the frame. */

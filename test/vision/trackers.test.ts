@@ -92,3 +92,17 @@ t.test('through the tree: hidden frames are not usable, the car is found again a
   t.ok(back.every((s) => s.out.target_state === 'measured'), 'measured again once the car is clear');
   t.ok(back.filter((s) => s.out.usable_for_following).length >= back.length - 1, 'and usable');
 });
+
+t.test('bad input gets clear errors from every tracker', async (t) => {
+  const frame = { data: new Uint8Array(W * H * 3).fill(90), width: W, height: H };
+  for (const name of ['CSRT', 'KCF', 'dlib']) {
+    const tr = createTracker(name);
+    t.equal(tr.update(frame), null, `${name}: nothing before init`);
+    t.throws(() => tr.init(frame, { x: 10, y: 10, w: 1, h: 10 }), /at least 2x2/);
+    t.throws(() => tr.init(frame, { x: 700, y: 10, w: 10, h: 10 }), /outside/);
+    t.throws(() => tr.init({ data: new Uint8Array(5), width: W, height: H }, { x: 10, y: 10, w: 10, h: 10 }), /RGB bytes/);
+    tr.init(frame, { x: 100, y: 100, w: 30, h: 20 });
+    t.throws(() => tr.update({ data: new Uint8Array(320 * 240 * 3), width: 320, height: 240 }), /tracking started on 640x480/);
+    t.doesNotThrow(() => tr.update(frame), `${name}: a flat frame is no crash`);
+  }
+});
