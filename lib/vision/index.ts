@@ -24,6 +24,8 @@ export { ContrastDetector } from './contrast-detector.js';
 export { selectClick, clickToPixels, edgeTolerance, distanceToBox } from './click-select.js';
 export type { ClickSelection, TimedDetection, SelectOptions } from './click-select.js';
 export { SmartClick } from './smart-click.js';
+export { MultiTargets } from './multi-target.js';
+export type { MultiTargetOutput, TargetRow } from './multi-target.js';
 export { OnnxDetector } from './onnx-detector.js';
 export type { OnnxDetectorOptions, OnnxStatus } from './onnx-detector.js';
 export { letterbox, unletterbox } from './letterbox.js';
