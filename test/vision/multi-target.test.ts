@@ -44,3 +44,11 @@ t.test('at most 20 targets', async (t) => {
   m.update(Array.from({ length: 30 }, (_, i) => d(i * 50, (i % 5) * 60)));
   t.equal(m.output(0, 0, 2000, 480).targets.length, 20);
 });
+
+t.test('a detection of another class at the same place is another target', async (t) => {
+  const m = new MultiTargets();
+  m.update([d(100, 100, 2)]);
+  m.update([d(102, 100, 0)]);
+  const o = m.output(0, 0, 640, 480);
+  t.same(o.targets.map((x) => [x.target_id, x.class_name]), [[2, 'person']], 'the person gets id 2, not the car\'s 1');
+});
