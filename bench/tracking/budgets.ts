@@ -4,9 +4,8 @@
 // the worker's rate can be chosen).
 
 import {
-  AerialScene, ContrastDetector, OsdRenderer, OSD_PRESETS, TrackingSession, createTracker,
+  AerialScene, ContrastDetector, OsdRenderer, OSD_PRESETS, Redetector, TrackingSession, createTracker,
 } from '../../lib/vision/index.js';
-import { Redetector } from '../../lib/vision/redetector.js';
 import { percentile } from './score.js';
 
 export interface Budget {

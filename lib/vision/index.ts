@@ -12,6 +12,8 @@ export { KcfTracker } from './kcf-tracker.js';
 export { MosseTracker } from './mosse-tracker.js';
 
 export { TrackingSession } from './tracking-session.js';
+export { Redetector } from './redetector.js';
+export type { RedetectResult, RedetectorOptions } from './redetector.js';
 export type { TrackingSessionOptions, SessionStatus, SessionState } from './tracking-session.js';
 export { emptyOutput, copyOutput, normalizedBox, normalizedCenter } from './tracker-output.js';
 export type {
