@@ -20,7 +20,8 @@ export interface SyntheticCameraData {
 
 const { sab, fps, still, scene: kind } = workerData as SyntheticCameraData;
 const ring = RawRing.attach(sab);
-const scene = createScene(kind ?? (still ? 'static' : 'moving'), ring.width, ring.height);
+// Scene time follows the camera rate, so targets move at the same speed in metres per second at any fps.
+const scene = createScene(kind ?? (still ? 'static' : 'moving'), ring.width, ring.height, fps > 0 ? fps : 30);
 const epoch = () => performance.timeOrigin + performance.now();
 const port = parentPort!;
 
