@@ -41,6 +41,12 @@ const COAST_FRAMES = 30;
 const MAX_SCALE_STEP = 0.03;
 /** Aspect-ratio gain per frame. */
 const ASPECT_GAIN = 0.05;
+/** A region within this share of the whole target's area is whole, whatever its box's shape. */
+const SAME_AREA = 0.15;
+/** Share of a whole region's new box shape taken per frame. */
+const SHAPE_GAIN = 0.5;
+/** Share of a whole region's pixel count taken into the expected area per frame (it carries noise of a few %). */
+const AREA_GAIN = 0.1;
 /** Whole-frame candidates whose area is outside this ratio of the expected area are something else. */
 const AREA_MIN = 0.35;
 const AREA_MAX = 2.5;
@@ -78,8 +84,12 @@ export class HybridTracker implements Tracker {
   #cy = 0;
   #w = 0;
   #h = 0;
-  /** Share of the box the target's colours filled at init: what "all of it" looks like. */
-  #fill = 1;
+  /**
+   * Pixels of the target's colour region when whole, following the scale:
+   * a turning target keeps it while its box changes shape; a hidden part
+   * takes from it.
+   */
+  #area = 1;
   /** Consecutive frames below LOW_BELOW. */
   #low = 0;
   /** Frames since init (the colour model learns every 5th). */
@@ -141,9 +151,9 @@ export class HybridTracker implements Tracker {
         this.#py[0] = this.#cy;
         this.#locate(frame, 1, false);
       }
-      this.#fill = Math.max(0.3, Math.min(1, this.#blob.inside / (this.#w * this.#h)));
+      this.#area = Math.max(0.3 * this.#w * this.#h, this.#blob.pixels);
     } else {
-      this.#fill = 1;
+      this.#area = this.#w * this.#h;
     }
     const shape = windowShape(this.#w, this.#h, this.#pad);
     this.#filter = new KcfFilter({ w: shape.pw, h: shape.ph, targetW: shape.pw / shape.pad, targetH: shape.ph / shape.pad });
@@ -198,7 +208,7 @@ export class HybridTracker implements Tracker {
     const probe = this.#probe;
     probe.w = w;
     probe.h = h;
-    const min = Math.max(4, 0.1 * this.#fill * w * h);
+    const min = Math.max(4, 0.1 * this.#area);
     const best = this.#blob;
     const cand = this.#scratch;
     let found = false;
@@ -239,6 +249,16 @@ export class HybridTracker implements Tracker {
     const s = Math.abs(rw - 1) < Math.abs(rh - 1) ? rw : rh;
     const oddX = Math.abs(b.w - w * s) > Math.max(2, ODD_SHARE * w);
     const oddY = Math.abs(b.h - h * s) > Math.max(2, ODD_SHARE * h);
+    // Axes that disagree with a region of the whole target's area: the target turned (the camera yawed), its
+    // box changes shape; take the region's box.
+    if ((oddX || oddY) && Math.abs(b.pixels / this.#area - 1) <= SAME_AREA) {
+      this.#w = w + SHAPE_GAIN * (b.w - w);
+      this.#h = h + SHAPE_GAIN * (b.h - h);
+      this.#cx = b.x + b.w / 2;
+      this.#cy = b.y + b.h / 2;
+      this.#anchored = false;
+      return;
+    }
     // Scale from the axes that are whole: both (their mean), or the one that is not truncated (a car half
     // under a tree still shows its full width); the aspect ratio adapts only when both are whole.
     const step = Math.max(1 - MAX_SCALE_STEP, Math.min(1 + MAX_SCALE_STEP, oddX || oddY ? s : (rw + rh) / 2));
@@ -246,6 +266,9 @@ export class HybridTracker implements Tracker {
     const a = oddX || oddY ? 1 : 1 + ASPECT_GAIN * (rw / rh - 1);
     const nw = oddX && oddY ? w : w * k * a;
     const nh = oddX && oddY ? h : (h * k) / a;
+    // A whole region measures the target's area directly (scale and turning both change it); a truncated one says nothing.
+    if (!oddX && !oddY) this.#area += AREA_GAIN * (b.pixels - this.#area);
+    else if (!(oddX && oddY)) this.#area *= k * k;
     this.#anchored = oddX || oddY;
     this.#cx = oddX ? this.#anchor(b.x, b.w, nw, refX) : b.x + b.w / 2;
     this.#cy = oddY ? this.#anchor(b.y, b.h, nh, refY) : b.y + b.h / 2;
@@ -263,7 +286,7 @@ export class HybridTracker implements Tracker {
   /** Whole-frame search (every other pixel) for the region most like the target in size; refines it at full resolution. */
   #search(frame: RgbFrame, refX: number, refY: number): boolean {
     const finder = this.#finder!;
-    const expected = this.#fill * this.#w * this.#h;
+    const expected = this.#area;
     finder.mask(frame, this.#colour.lut, COLOUR_THRESHOLD, 0, 0, frame.width, frame.height, 2);
     const n = finder.components(Math.max(4, AREA_MIN * expected), this.#cands);
     let best = -1;
@@ -318,8 +341,8 @@ export class HybridTracker implements Tracker {
     this.#anchored = false;
     if (found) {
       this.#fit(px, py);
-      // The region lies within the fitted box: its share of the colours a whole target shows there (a partly hidden one scores its visible part).
-      appearance = Math.min(1, this.#blob.pixels / (this.#fill * this.#w * this.#h));
+      // The region against the whole target's: a partly hidden target scores its visible part, a turning one stays whole.
+      appearance = Math.min(1, this.#blob.pixels / this.#area);
     } else {
       // Nothing of the target's colour: follow the prediction rather than the filter onto the occluder.
       this.#cx = px;

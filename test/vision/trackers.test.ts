@@ -106,3 +106,28 @@ t.test('bad input gets clear errors from every tracker', async (t) => {
     t.doesNotThrow(() => tr.update(frame), `${name}: a flat frame is no crash`);
   }
 });
+
+t.test('the default tracker keeps the box while the camera turns 90° (the car\'s box changes shape)', async (t) => {
+  const scene = new AerialScene({ width: W, height: H, kind: 'aerial' });
+  const data = new Uint8Array(W * H * 3);
+  const frame = { data, width: W, height: H };
+  const pose = (i: number) => ({ north_m: 0, east_m: 0, alt_m: 20, yaw_deg: i * 0.3 });
+  scene.setPose(pose(0));
+  const b = [...scene.render(0, data)[0].bbox];
+  const s = new TrackingSession(createTracker('CSRT'));
+  s.start(frame, { x: b[0], y: b[1], w: b[2], h: b[3] }, 0, 0);
+  let sum = 0;
+  let usable = 0;
+  let last: number[] = [];
+  for (let i = 1; i < 300; i++) {
+    scene.setPose(pose(i));
+    const g = scene.render(i, data)[0];
+    const o = s.process(frame, i / 30, i);
+    sum += o.bbox ? iou(o.bbox, g.bbox) : 0;
+    if (o.usable_for_following) usable++;
+    last = [...g.bbox];
+  }
+  t.ok(last[3] > 2 * last[2], `the car stands upright at the end (${last[2]}x${last[3]})`);
+  t.ok(sum / 299 >= 0.85, `mean IoU ${(sum / 299).toFixed(3)} through the turn`);
+  t.ok(usable >= 290, `usable on ${usable}/299 frames`);
+});
