@@ -33,13 +33,16 @@ const OURS = ['CSRT', 'KCF', 'dlib'];
 const TARGETS = ['car', 'person'];
 
 function sequences(a: TrackingBenchArgs): SequenceSpec[] {
-  // Full: 15 s each; the occluded one holds two occlusions (frames 76–104 and 256–284) and 50 frames after each.
+  // Full: 15 s each; the occluded one holds two occlusions (frames 76–104 and 256–284) and 50 frames after each;
+  // the turning one turns the camera by 135° (by 36° in quick mode).
   const n = a.frames ?? (a.quick ? 120 : 450);
   const occ = a.frames ?? (a.quick ? 180 : 450);
   const all: SequenceSpec[] = [
     { name: 'aerial', kind: 'aerial', frames: n },
     { name: 'aerial_occluded', kind: 'aerial_occluded', frames: occ },
     { name: 'aerial_fast', kind: 'aerial_fast', frames: n },
+    // The camera turning at 9°/s (a drone yawing to follow): targets rotate in the image, their boxes change shape.
+    { name: 'aerial_turning', kind: 'aerial', frames: n, pose: (i) => ({ north_m: 0, east_m: 0, alt_m: 20, yaw_deg: 0.3 * i }) },
   ];
   return a.only ? all.filter((s) => a.only!.test(s.name)) : all;
 }

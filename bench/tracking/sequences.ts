@@ -3,12 +3,14 @@
 // replay (a 450-frame sequence would hold 415 MB) and each replayed frame
 // is checked against the recording, so every tracker sees the same pixels.
 
-import { AerialScene, AerialSceneKind, TargetTruth } from '../../lib/vision/index.js';
+import { AerialScene, AerialSceneKind, CameraPose, TargetTruth } from '../../lib/vision/index.js';
 
 export interface SequenceSpec {
   name: string;
   kind: AerialSceneKind;
   frames: number;
+  /** External camera pose per frame (the follower's job later); absent: the scene's own motion. */
+  pose?: (i: number) => CameraPose;
 }
 
 export interface Recording {
@@ -39,6 +41,7 @@ export function record(spec: SequenceSpec): Recording {
   const truth: TargetTruth[][] = [];
   const hashes = new Uint32Array(spec.frames);
   for (let i = 0; i < spec.frames; i++) {
+    if (spec.pose) scene.setPose(spec.pose(i));
     truth.push(scene.render(i, px).map((t) => ({ ...t, bbox: [...t.bbox] as TargetTruth['bbox'] })));
     hashes[i] = frameHash(px);
   }
@@ -50,6 +53,7 @@ export async function replay(rec: Recording, each: (i: number, px: Uint8Array) =
   const scene = new AerialScene({ width: rec.width, height: rec.height, kind: rec.spec.kind, fps: rec.fps });
   const px = new Uint8Array(rec.width * rec.height * 3);
   for (let i = 0; i < rec.spec.frames; i++) {
+    if (rec.spec.pose) scene.setPose(rec.spec.pose(i));
     scene.render(i, px);
     if (frameHash(px) !== rec.hashes[i]) throw new Error(`${rec.spec.name}: replayed frame ${i} differs from the recording`);
     await each(i, px);

@@ -58,13 +58,6 @@ export function sampleGrey(
   }
 }
 
-/** Smallest power of two ≥ n, within [lo, hi]. */
-export function pow2Within(n: number, lo: number, hi: number): number {
-  let p = lo;
-  while (p < n && p < hi) p <<= 1;
-  return p;
-}
-
 /** Cosine (Hann) window of w × h, row-major: tapers patch edges so the FFT's wrap-around does not see a seam. */
 export function hann2d(w: number, h: number): Float64Array {
   const out = new Float64Array(w * h);

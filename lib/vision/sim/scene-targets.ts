@@ -48,8 +48,6 @@ export interface SceneSpec {
 const w = (offset: number, amp: number, period_s: number, phase = 0): Wave => ({ offset, amp, period_s, phase });
 
 export const waveAt = (v: Wave, t: number): number => v.offset + v.amp * Math.sin((2 * Math.PI * t) / v.period_s + v.phase);
-/** Time derivative of a wave (m/s). */
-export const waveRate = (v: Wave, t: number): number => ((v.amp * 2 * Math.PI) / v.period_s) * Math.cos((2 * Math.PI * t) / v.period_s + v.phase);
 
 const CAMERA: OwnPath = { north: w(0, 0.8, 29), east: w(0, 0.8, 23), alt: w(20, 4, 24) };
 
