@@ -60,7 +60,7 @@ export async function runTrackingBench(a: TrackingBenchArgs): Promise<TrackingBe
   for (const spec of sequences(a)) {
     const rec = record(spec);
     frames[spec.name] = spec.frames;
-    if (spec.kind === 'aerial') aerialRec = rec;
+    if (spec.name === 'aerial') aerialRec = rec;
     for (let k = 0; k < TARGETS.length; k++) {
       const g = rec.truth[0][k].bbox;
       const starts: [RunRow['start'], number[]][] = [['true', [...g]]];
