@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // Encode-settings micro-benchmark, run as its own process by the bench:
-// the engine's realtime JPEG settings (lib/pipeline/jpeg-options.ts) against
+// the engine's realtime JPEG settings (lib/encode/jpeg-options.ts) against
 // sharp's defaults, on frames of the synthetic scene, one libvips thread, as
 // one encode worker runs them. Prints one JSON line.
 //

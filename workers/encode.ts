@@ -1,5 +1,5 @@
 // Encode worker thread (a piscina task module). The work is in
-// lib/pipeline/encoder.ts; this file only binds it to the worker's data.
+// lib/encode/encode-step.ts; this file only binds it to the worker's data.
 
 import { workerData } from 'node:worker_threads';
 import sharp from 'sharp';

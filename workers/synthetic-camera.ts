@@ -8,20 +8,23 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { RawRing, PixelFormat } from '../lib/bus/raw-ring.js';
-import { SyntheticScene } from './synthetic-scene.js';
+import { SceneKind, createScene } from './synthetic-scene.js';
 
 export interface SyntheticCameraData {
   sab: SharedArrayBuffer;
   fps: number; // 0: render whenever the consumer has taken the previous frames
   still: boolean;
+  /** Scene kind (source.scene); absent: moving, or static when `still`. */
+  scene?: SceneKind;
 }
 
 /** While nobody wants frames, one frame this often keeps the source alive for health and commands. */
 const IDLE_FRAME_MS = 1000;
 
-const { sab, fps, still } = workerData as SyntheticCameraData;
+const { sab, fps, still, scene: kind } = workerData as SyntheticCameraData;
 const ring = RawRing.attach(sab);
-const scene = new SyntheticScene(ring.width, ring.height);
+// Scene time follows the camera rate, so targets move at the same speed in metres per second at any fps.
+const scene = createScene(kind ?? (still ? 'static' : 'moving'), ring.width, ring.height, fps > 0 ? fps : 30);
 const epoch = () => performance.timeOrigin + performance.now();
 const port = parentPort!;
 
@@ -44,7 +47,7 @@ while (!ring.stopped()) {
   }
   const t = epoch();
   const out = ring.beginWrite(seq);
-  scene.render(seq, out, still);
+  scene.render(seq, out);
   ring.commitWrite(seq, scene.frameBytes, PixelFormat.RGB24, t);
   port.postMessage(seq);
   seq = (seq + 1) & 0x7fffffff;

@@ -1,11 +1,17 @@
-// The synthetic camera's picture: a textured ground seen from above, sensor
-// noise, moving targets whose true boxes are known, and a frame counter.
+// The synthetic camera's pictures. `moving`/`static`: a textured ground seen
+// from above, sensor noise, moving targets whose true boxes are known, and a
+// frame counter. The aerial kinds (pose-driven, noisy targets, occluder,
+// fast mode) live in lib/vision/sim/ so the tracking bench can use them;
+// createScene() gives the camera thread either behind one interface.
 //
 // Everything expensive is precomputed: the ground texture with K noise
 // patterns baked in, so a frame costs one memcpy plus drawing the targets and
 // the counter (about 0.1 ms at 640x480 instead of a per-pixel noise loop).
 
 import { drawText, textWidth, GLYPH_H } from '../lib/util/bitmap-font.js';
+import { AerialScene, TargetTruth } from '../lib/vision/sim/aerial-scene.js';
+import { AERIAL_SCENE_KINDS, AerialSceneKind } from '../lib/vision/sim/scene-targets.js';
+import type { CameraPose } from '../lib/vision/sim/camera-pose.js';
 
 export interface Box {
   id: number;
@@ -194,4 +200,69 @@ export class SyntheticScene {
     this.#fill(out, pad, pad, textWidth(text, scale) + 2 * pad, GLYPH_H * scale + 2 * pad, 0, 0, 0);
     drawText(out, this.width, this.height, text, 2 * pad, 2 * pad, scale, WHITE);
   }
+}
+
+// ---------------------------------------------------------------------------
+// Scene kinds. `moving` and `static` are the counter scene above (the
+// streaming benchmark depends on its exact pixels); the aerial kinds render
+// from a camera pose with ground truth (lib/vision/sim/aerial-scene.ts).
+
+export type SceneKind = 'moving' | 'static' | AerialSceneKind;
+export const SCENE_KINDS: readonly SceneKind[] = ['moving', 'static', ...AERIAL_SCENE_KINDS];
+
+/** What the camera thread renders with: pixels plus the true target boxes of that very frame. */
+export interface SceneRenderer {
+  readonly kind: SceneKind;
+  readonly width: number;
+  readonly height: number;
+  readonly frameBytes: number;
+  /** Renders frame `index` into `out`; returns the frame's ground truth (reused array; empty for `static`). */
+  render(index: number, out: Uint8Array): readonly TargetTruth[];
+  /** External camera pose (aerial kinds only); null returns to the scene's own motion. */
+  setPose(pose: CameraPose | null): void;
+}
+
+/** The counter scene behind the renderer interface: truth from targetBoxes(), which is what it draws. */
+class CounterSceneRenderer implements SceneRenderer {
+  readonly kind: SceneKind;
+  readonly width: number;
+  readonly height: number;
+  readonly frameBytes: number;
+  readonly #scene: SyntheticScene;
+  readonly #still: boolean;
+  /** Ground truth, rewritten per frame. */
+  readonly #truth: TargetTruth[];
+
+  constructor(kind: 'moving' | 'static', width: number, height: number) {
+    this.kind = kind;
+    this.#scene = new SyntheticScene(width, height);
+    this.width = width;
+    this.height = height;
+    this.frameBytes = this.#scene.frameBytes;
+    this.#still = kind === 'static';
+    this.#truth = this.#still ? [] : targetBoxes(0, width, height).map((b) => ({ id: b.id, class_name: b.label, bbox: [0, 0, 0, 0], visible: true }));
+  }
+
+  render(index: number, out: Uint8Array): readonly TargetTruth[] {
+    this.#scene.render(index, out, this.#still);
+    if (!this.#still) {
+      const boxes = targetBoxes(index, this.width, this.height);
+      for (let k = 0; k < boxes.length; k++) {
+        const bb = this.#truth[k].bbox;
+        bb[0] = boxes[k].x; bb[1] = boxes[k].y; bb[2] = boxes[k].width; bb[3] = boxes[k].height;
+      }
+    }
+    return this.#truth;
+  }
+
+  setPose(pose: CameraPose | null): void {
+    if (pose !== null) throw new RangeError(`scene "${this.kind}" has no camera pose; use an aerial scene`);
+  }
+}
+
+/** A renderer for `kind` (the config's source.scene). Throws a RangeError naming the valid kinds. */
+export function createScene(kind: SceneKind, width: number, height: number, fps = 30): SceneRenderer {
+  if (kind === 'moving' || kind === 'static') return new CounterSceneRenderer(kind, width, height);
+  if ((AERIAL_SCENE_KINDS as readonly string[]).includes(kind)) return new AerialScene({ width, height, kind, fps });
+  throw new RangeError(`unknown scene "${String(kind)}"; valid: ${SCENE_KINDS.join(', ')}`);
 }

@@ -6,10 +6,11 @@ import { Worker } from 'node:worker_threads';
 import type { RawRing } from '../bus/raw-ring.js';
 import { WORKER_HEAP_LIMITS } from '../util/worker-limits.js';
 import type { FrameSink, FrameSource, SourceHealth } from './source.js';
+import type { SourceConfig } from '../config/types.js';
 
 export interface SyntheticSourceOptions {
   fps: number;
-  scene: 'moving' | 'static';
+  scene: NonNullable<SourceConfig['scene']>;
 }
 
 const workerUrl = new URL('../../workers/synthetic-camera.js', import.meta.url);
@@ -44,7 +45,7 @@ export class SyntheticSource implements FrameSource {
       const ring = this.#ring!;
       ring.resetStop();
       const worker = new Worker(workerUrl, {
-        workerData: { sab: ring.sab, fps: this.#options.fps, still: this.#options.scene === 'static' },
+        workerData: { sab: ring.sab, fps: this.#options.fps, still: this.#options.scene === 'static', scene: this.#options.scene },
         resourceLimits: WORKER_HEAP_LIMITS,
         execArgv: [], // see EncodePool: inherited loader hooks slow every boot
       });

@@ -57,7 +57,8 @@ export interface PipelineConfig {
 
 export interface SourceConfig {
   type: 'synthetic' | 'v4l2' | 'ffmpeg';
-  scene?: 'moving' | 'static';
+  /** Synthetic picture: the original counter scene (moving, static) or the aerial scenes with ground truth (lib/vision/sim). */
+  scene?: 'moving' | 'static' | 'aerial' | 'aerial_occluded' | 'aerial_fast';
   device?: string;
   input?: string;
   loop?: boolean;

@@ -1,6 +1,8 @@
 // A 5x7 bitmap font (upper-case letters, digits, a few signs) for the NO
-// SIGNAL frame. Drawn straight into RGB24 pixels: no font files, no libvips
-// text support needed on the vehicle, and nothing allocated per frame.
+// SIGNAL frame, the synthetic camera's counter and the OSD. Drawn straight
+// into RGB24 pixels: no font files, no libvips text support needed on the
+// vehicle, and nothing allocated per frame (glyph rows are bit masks looked
+// up by character code; lower case draws as upper case).
 
 const GLYPHS: Record<string, string> = {
   A: '01110100011000111111100011000110001', B: '11110100011000111110100011000111110',
@@ -25,6 +27,13 @@ const GLYPHS: Record<string, string> = {
   '-': '00000000000000011111000000000000000', '/': '00000000010001000100010001000000000',
   '(': '00010001000100001000010000010000010', ')': '01000001000001000010000100010001000',
   ' ': '00000000000000000000000000000000000',
+  '%': '11000110010001000100010001001100011', '|': '00100001000010000100001000010000100',
+  '+': '00000001000010011111001000010000000', '=': '00000000001111100000111110000000000',
+  '_': '00000000000000000000000000000011111', ',': '00000000000000000000011000010001000',
+  '<': '00010001000100010000010000010000010', '>': '01000001000001000001000100010001000',
+  '!': '00100001000010000100001000000000100', '?': '01110100010000100010001000000000100',
+  "'": '00100001000100000000000000000000000', '#': '01010010101111101010111110101001010',
+  '*': '00000001001010101110101010010000000',
 };
 
 export const GLYPH_W = 5;
@@ -35,6 +44,15 @@ export function textWidth(text: string, scale: number): number {
   return text.length === 0 ? 0 : (text.length * (GLYPH_W + 1) - 1) * scale;
 }
 
+/** Row bit masks (bit 4 = leftmost column) per character code below 128; a blank for anything else. */
+const ROWS = new Uint8Array(128 * GLYPH_H);
+for (const [ch, bits] of Object.entries(GLYPHS)) {
+  for (const code of new Set([ch.charCodeAt(0), ch.toLowerCase().charCodeAt(0)])) {
+    if (code >= 128) continue;
+    for (let row = 0; row < GLYPH_H; row++) ROWS[code * GLYPH_H + row] = parseInt(bits.slice(row * GLYPH_W, (row + 1) * GLYPH_W), 2);
+  }
+}
+
 /**
  * Draws `text` (unknown characters as blanks) into a packed RGB24 image,
  * clipped to the image, top-left corner at (x, y).
@@ -43,12 +61,16 @@ export function drawText(
   rgb: Uint8Array, width: number, height: number,
   text: string, x: number, y: number, scale: number, color: readonly [number, number, number],
 ): void {
+  const [r, g, b] = color;
   for (let c = 0; c < text.length; c++) {
-    const bits = GLYPHS[text[c].toUpperCase()] ?? GLYPHS[' '];
+    const code = text.charCodeAt(c);
+    if (code >= 128) continue;
     const gx = x + c * (GLYPH_W + 1) * scale;
     for (let row = 0; row < GLYPH_H; row++) {
+      const mask = ROWS[code * GLYPH_H + row];
+      if (mask === 0) continue;
       for (let col = 0; col < GLYPH_W; col++) {
-        if (bits.charCodeAt(row * GLYPH_W + col) !== 49 /* '1' */) continue;
+        if (!(mask & (16 >> col))) continue;
         for (let dy = 0; dy < scale; dy++) {
           const py = y + row * scale + dy;
           if (py < 0 || py >= height) continue;
@@ -56,9 +78,9 @@ export function drawText(
             const px = gx + col * scale + dx;
             if (px < 0 || px >= width) continue;
             const o = (py * width + px) * 3;
-            rgb[o] = color[0];
-            rgb[o + 1] = color[1];
-            rgb[o + 2] = color[2];
+            rgb[o] = r;
+            rgb[o + 1] = g;
+            rgb[o + 2] = b;
           }
         }
       }

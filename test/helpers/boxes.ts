@@ -1,0 +1,12 @@
+// Box arithmetic for scoring trackers in tests.
+
+/** Intersection over union of two [x, y, w, h] boxes. */
+export function iou(a: readonly number[], b: readonly number[]): number {
+  const x0 = Math.max(a[0], b[0]);
+  const y0 = Math.max(a[1], b[1]);
+  const x1 = Math.min(a[0] + a[2], b[0] + b[2]);
+  const y1 = Math.min(a[1] + a[3], b[1] + b[3]);
+  const i = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  const u = a[2] * a[3] + b[2] * b[3] - i;
+  return u > 0 ? i / u : 0;
+}
