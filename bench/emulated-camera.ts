@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { SyntheticScene } from '../workers/synthetic-scene.js';
+import { SyntheticScene } from '../lib/capture/synthetic/scenes.js';
 import { realtimeJpeg } from '../lib/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));

@@ -1,68 +1,7 @@
-// Capture thread of the synthetic camera. It renders into the raw ring at the
-// configured rate and tells the main thread the new sequence number; pixels
-// never leave the SharedArrayBuffer.
-//
-// Timing uses Atomics.wait on the ring rather than setTimeout: it wakes within
-// ~0.1 ms instead of the event loop's ~1 ms granularity, which shows directly
-// in capture→receive latency.
+// Capture thread of the synthetic camera: the loop is
+// lib/capture/synthetic/camera-loop.ts; this entry binds it to the thread.
 
 import { parentPort, workerData } from 'node:worker_threads';
-import { RawRing, PixelFormat } from '../lib/bus/raw-ring.js';
-import { SceneKind, createScene } from './synthetic-scene.js';
+import { runSyntheticCamera, type SyntheticCameraData } from '../lib/capture/synthetic/camera-loop.js';
 
-export interface SyntheticCameraData {
-  sab: SharedArrayBuffer;
-  fps: number; // 0: render whenever the consumer has taken the previous frames
-  still: boolean;
-  /** Scene kind (source.scene); absent: moving, or static when `still`. */
-  scene?: SceneKind;
-}
-
-/** While nobody wants frames, one frame this often keeps the source alive for health and commands. */
-const IDLE_FRAME_MS = 1000;
-
-const { sab, fps, still, scene: kind } = workerData as SyntheticCameraData;
-const ring = RawRing.attach(sab);
-// Scene time follows the camera rate, so targets move at the same speed in metres per second at any fps.
-const scene = createScene(kind ?? (still ? 'static' : 'moving'), ring.width, ring.height, fps > 0 ? fps : 30);
-const epoch = () => performance.timeOrigin + performance.now();
-const port = parentPort!;
-
-port.postMessage({ type: 'ready' });
-
-// Continue the sequence when a source is replaced (e.g. a live fps change):
-// frame ids never go backwards for the clients.
-let seq = (ring.latestSeq() + 1) & 0x7fffffff;
-const interval = fps > 0 ? 1000 / fps : 0;
-let next = performance.now();
-while (!ring.stopped()) {
-  if (fps === 0) {
-    // Demand-paced: stay within paceAhead frames of the oldest frame being
-    // encoded; rendering frames nobody will encode would only steal CPU.
-    const consumed = ring.consumed();
-    if (seq - consumed > ring.paceAhead()) {
-      ring.waitConsumed(consumed, 50);
-      continue;
-    }
-  }
-  const t = epoch();
-  const out = ring.beginWrite(seq);
-  scene.render(seq, out);
-  ring.commitWrite(seq, scene.frameBytes, PixelFormat.RGB24, t);
-  port.postMessage(seq);
-  seq = (seq + 1) & 0x7fffffff;
-  if (fps === 0) continue;
-  if (!ring.demanded()) {
-    // Nobody on the frame bus wants frames: idle until someone does, with
-    // one frame a second so health and "has a frame" stay true.
-    ring.waitDemand(IDLE_FRAME_MS);
-    next = performance.now();
-    continue;
-  }
-  next += interval;
-  // After a stall (debugger, overloaded machine) do not burst to catch up.
-  if (performance.now() - next > interval * 4) next = performance.now() + interval;
-  const wait = next - performance.now();
-  if (wait > 0) ring.sleep(wait);
-}
-port.postMessage({ type: 'stopped' });
+runSyntheticCamera(workerData as SyntheticCameraData, parentPort!);

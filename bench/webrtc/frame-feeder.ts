@@ -5,7 +5,7 @@
 // overwritten by the next frame. Capture times are kept for the last 4096
 // frames (latency lookups).
 
-import { SyntheticScene } from '../../workers/synthetic-scene.js';
+import { SyntheticScene } from '../../lib/capture/synthetic/scenes.js';
 import { drawFrameCode } from './frame-code.js';
 
 export interface FrameSink {

@@ -5,6 +5,8 @@
 // format field says which, so "already JPEG" frames use the same path.
 
 import type { RawRing } from '../bus/raw-ring.js';
+import type { TruthRecord } from './synthetic/truth-history.js';
+import type { CameraPose } from './synthetic/camera-pose.js';
 
 /** How long a forced reconnect (POST /api/video/reconnect) waits for the first new frame. */
 export const RECONNECT_WAIT_MS = 3000;
@@ -61,4 +63,10 @@ export interface FrameSource {
    * Optional: the synthetic source has nothing to reconnect.
    */
   reconnect?(): Promise<boolean>;
+  /** Synthetic camera only: the true target boxes of a recent frame (null when not kept). */
+  groundTruth?(frameId: number): TruthRecord | null;
+  /** Synthetic camera only: render from this pose (the simulated vehicle's); null: the scene's own. */
+  setPose?(pose: CameraPose | null): void;
+  /** Synthetic camera only: stop (true) or resume new frames, for the video-freeze drill. */
+  setFrozen?(frozen: boolean): void;
 }

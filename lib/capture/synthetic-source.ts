@@ -1,12 +1,19 @@
 // The built-in synthetic camera: a worker thread renders the scene (see
-// workers/synthetic-scene.ts) so the main thread and the encoders keep their
-// cores. If the thread dies it is restarted after a second, and health shows it.
+// lib/capture/synthetic/) so the main thread and the encoders keep their
+// cores. If the thread dies it is restarted after a second, and health shows
+// it. The thread records every frame's ground truth in shared memory
+// (/api/sim/targets reads it) and renders from the pose set here (the
+// simulated vehicle's), through shared memory too.
 
 import { Worker } from 'node:worker_threads';
 import type { RawRing } from '../bus/raw-ring.js';
 import { WORKER_HEAP_LIMITS } from '../util/worker-limits.js';
 import type { FrameSink, FrameSource, SourceHealth } from './source.js';
 import type { SourceConfig } from '../config/types.js';
+import { TruthHistory, type TruthRecord } from './synthetic/truth-history.js';
+import { CameraControl } from './synthetic/camera-control.js';
+import type { CameraPose } from './synthetic/camera-pose.js';
+import type { SyntheticCameraData } from './synthetic/camera-loop.js';
 
 export interface SyntheticSourceOptions {
   fps: number;
@@ -25,6 +32,10 @@ export class SyntheticSource implements FrameSource {
   #sink: FrameSink | null = null;
   #closing = false;
   #restartTimer: NodeJS.Timeout | null = null;
+  /** Ground truth of the last frames, written by the camera thread. */
+  readonly #truth = new TruthHistory();
+  /** Pose and freeze switch, read by the camera thread every frame. */
+  readonly #control = new CameraControl();
   #health: SourceHealth = {
     state: 'unavailable', type: 'synthetic', frames: 0, lastFrameAt: 0,
     consecutiveFailures: 0, recoveryAttempts: 0, lastError: null,
@@ -45,7 +56,9 @@ export class SyntheticSource implements FrameSource {
       const ring = this.#ring!;
       ring.resetStop();
       const worker = new Worker(workerUrl, {
-        workerData: { sab: ring.sab, fps: this.#options.fps, still: this.#options.scene === 'static', scene: this.#options.scene },
+        workerData: {
+          sab: ring.sab, fps: this.#options.fps, scene: this.#options.scene, truthSab: this.#truth.sab, controlSab: this.#control.sab,
+        } satisfies SyntheticCameraData,
         resourceLimits: WORKER_HEAP_LIMITS,
         execArgv: [], // see EncodePool: inherited loader hooks slow every boot
       });
@@ -100,5 +113,20 @@ export class SyntheticSource implements FrameSource {
 
   health(): SourceHealth {
     return this.#health;
+  }
+
+  /** The true target boxes of frame `frameId` while it is among the last frames kept. */
+  groundTruth(frameId: number): TruthRecord | null {
+    return this.#truth.get(frameId);
+  }
+
+  /** Renders from `pose` (aerial scenes) from the next frame on; null: the scene's own motion. */
+  setPose(pose: CameraPose | null): void {
+    this.#control.setPose(pose);
+  }
+
+  /** Stops (true) or resumes new frames: the video-freeze drill. */
+  setFrozen(frozen: boolean): void {
+    this.#control.setFrozen(frozen);
   }
 }

@@ -6,7 +6,7 @@
 import t from 'tap';
 import { ContrastSegmenter, lineLike, OBJECT_CLASS_NAME } from '../../lib/vision/contrast-segmenter.js';
 import { ContrastDetector } from '../../lib/vision/contrast-detector.js';
-import { AerialScene } from '../../lib/vision/sim/aerial-scene.js';
+import { AerialScene } from '../../lib/capture/synthetic/aerial-scene.js';
 import { iou } from '../helpers/boxes.js';
 
 const W = 640;

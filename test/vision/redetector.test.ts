@@ -4,7 +4,7 @@
 
 import t from 'tap';
 import { Redetector } from '../../lib/vision/redetector.js';
-import { AerialScene } from '../../lib/vision/sim/aerial-scene.js';
+import { AerialScene } from '../../lib/capture/synthetic/aerial-scene.js';
 import { iou } from '../helpers/boxes.js';
 
 const W = 640;

@@ -4,7 +4,7 @@
 import t from 'tap';
 import { SmartClick } from '../../lib/vision/smart-click.js';
 import { ContrastDetector } from '../../lib/vision/contrast-detector.js';
-import { AerialScene } from '../../lib/vision/sim/aerial-scene.js';
+import { AerialScene } from '../../lib/capture/synthetic/aerial-scene.js';
 import { iou } from '../helpers/boxes.js';
 
 const W = 640;

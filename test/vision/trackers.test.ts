@@ -5,8 +5,8 @@
 // is usable.
 
 import t from 'tap';
-import { AerialScene, TargetTruth } from '../../lib/vision/sim/aerial-scene.js';
-import type { AerialSceneKind } from '../../lib/vision/sim/scene-targets.js';
+import { AerialScene, TargetTruth } from '../../lib/capture/synthetic/aerial-scene.js';
+import type { AerialSceneKind } from '../../lib/capture/synthetic/scene-targets.js';
 import { TrackingSession } from '../../lib/vision/tracking-session.js';
 import { createTracker, trackerCatalog } from '../../lib/vision/tracker-catalog.js';
 import type { TrackerOutput } from '../../lib/vision/tracker-output.js';

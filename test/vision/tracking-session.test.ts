@@ -7,7 +7,7 @@ import t from 'tap';
 import type { Measurement, PixelBox, RgbFrame, Tracker } from '../../lib/vision/types.js';
 import { TrackingSession } from '../../lib/vision/tracking-session.js';
 import { HybridTracker } from '../../lib/vision/hybrid-tracker.js';
-import { AerialScene } from '../../lib/vision/sim/aerial-scene.js';
+import { AerialScene } from '../../lib/capture/synthetic/aerial-scene.js';
 import { iou } from '../helpers/boxes.js';
 
 const W = 640;

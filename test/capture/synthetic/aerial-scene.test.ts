@@ -3,8 +3,8 @@
 // tree and outside the frame, noise on the targets, and clear errors.
 
 import t from 'tap';
-import { AerialScene, TargetTruth } from '../../../lib/vision/sim/aerial-scene.js';
-import { focalPx } from '../../../lib/vision/sim/camera-pose.js';
+import { AerialScene, TargetTruth } from '../../../lib/capture/synthetic/aerial-scene.js';
+import { focalPx } from '../../../lib/capture/synthetic/camera-pose.js';
 
 const W = 640;
 const H = 480;

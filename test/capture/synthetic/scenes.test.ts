@@ -3,10 +3,10 @@
 // the configured aerial scene (frames compared byte for byte).
 
 import t from 'tap';
-import { createScene, SyntheticScene } from '../../workers/synthetic-scene.js';
-import { AerialScene } from '../../lib/vision/sim/aerial-scene.js';
-import { SyntheticSource } from '../../lib/capture/synthetic-source.js';
-import { RawRing } from '../../lib/bus/raw-ring.js';
+import { createScene, SyntheticScene } from '../../../lib/capture/synthetic/scenes.js';
+import { AerialScene } from '../../../lib/capture/synthetic/aerial-scene.js';
+import { SyntheticSource } from '../../../lib/capture/synthetic-source.js';
+import { RawRing } from '../../../lib/bus/raw-ring.js';
 
 const W = 320;
 const H = 240;

@@ -8,10 +8,10 @@
 // patterns baked in, so a frame costs one memcpy plus drawing the targets and
 // the counter (about 0.1 ms at 640x480 instead of a per-pixel noise loop).
 
-import { drawText, textWidth, GLYPH_H } from '../lib/util/bitmap-font.js';
-import { AerialScene, TargetTruth } from '../lib/vision/sim/aerial-scene.js';
-import { AERIAL_SCENE_KINDS, AerialSceneKind } from '../lib/vision/sim/scene-targets.js';
-import type { CameraPose } from '../lib/vision/sim/camera-pose.js';
+import { drawText, textWidth, GLYPH_H } from '../../util/bitmap-font.js';
+import { AerialScene, TargetTruth } from './aerial-scene.js';
+import { AERIAL_SCENE_KINDS, AerialSceneKind } from './scene-targets.js';
+import type { CameraPose } from './camera-pose.js';
 
 export interface Box {
   id: number;

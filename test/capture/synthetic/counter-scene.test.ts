@@ -3,8 +3,8 @@
 
 import t from 'tap';
 import sharp from 'sharp';
-import { SyntheticScene, targetBoxes } from '../../workers/synthetic-scene.js';
-import { realtimeJpeg } from '../../lib/encode/jpeg-options.js';
+import { SyntheticScene, targetBoxes } from '../../../lib/capture/synthetic/scenes.js';
+import { realtimeJpeg } from '../../../lib/encode/jpeg-options.js';
 
 const W = 640;
 const H = 480;
