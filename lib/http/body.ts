@@ -40,7 +40,7 @@ export interface BodyRequest {
  */
 export function readJsonBody(res: HttpResponse, req: BodyRequest, isAborted: () => boolean): Promise<unknown> {
   if (!isJsonContentType(req.contentType)) {
-    return Promise.reject(new SkyfeedError('SKYFEED_ERR_BODY_NOT_JSON', `Content-Type must be application/json, got ${JSON.stringify(req.contentType.slice(0, 64) || null)}`));
+    return Promise.reject(new SkyfeedError('SKYFEED_ERR_BODY_MEDIA_TYPE', `Content-Type must be application/json, got ${JSON.stringify(req.contentType.slice(0, 64) || null)}`));
   }
   if (req.contentLength !== '') {
     const declared = Number(req.contentLength);
