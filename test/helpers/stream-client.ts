@@ -230,6 +230,8 @@ export class MjpegStream extends StreamBase {
   status = 0;
   /** Response headers, names in lower case. */
   headers: Record<string, string> = {};
+  /** The server ended the stream properly: the closing boundary or the last chunk arrived. */
+  completed = false;
   readonly #parser: MjpegParser;
   /** JPEG byte ranges of the part being read. */
   #chunks: Uint8Array[] = [];
@@ -263,7 +265,10 @@ export class MjpegStream extends StreamBase {
         if (this.status === 200) this.protocolError(message);
         this.socket.destroy();
       },
-      end: () => this.socket.end(),
+      end: () => {
+        this.completed = true;
+        this.socket.end();
+      },
     });
     this.#parser.capture = true;
     this.socket.write(`GET ${url.pathname}${url.search} HTTP/1.1\r\nHost: ${this.hostHeader()}\r\n${this.extraHeaderLines()}\r\n`);

@@ -9,7 +9,7 @@ import path from 'node:path';
 import { openMjpeg, wsUpgradeStatus } from '../helpers/stream-client.js';
 import { mainJs, startServer, startServerWithFile, writeConfig, TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
 import { startInProcess, startInProcessWithFile } from '../helpers/in-process.js';
-import { call } from '../helpers/http.js';
+import { call, streamRefusal } from '../helpers/http.js';
 
 const bearer = (tok: string) => ({ authorization: `Bearer ${tok}` });
 const local = { http: { host: '127.0.0.1', port: 0 } };
@@ -64,7 +64,7 @@ t.test('401 with WWW-Authenticate, 403 for a low role; viewer_access token close
   const feed = await openMjpeg(`${srv.base}/video_feed?fps=5&token=${encodeURIComponent(viewer)}`);
   t.equal(feed.status, 200);
   feed.close();
-  t.equal((await fetch(`${srv.base}/video_feed`)).status, 401);
+  t.equal((await streamRefusal(`${srv.base}/video_feed`)).status, 401);
   t.equal((await fetch(`${srv.base}/`)).status, 200, 'the page itself is public (it asks for the token)');
 });
 
