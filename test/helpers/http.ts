@@ -4,7 +4,7 @@
 // should be refused, and a wait for the server's first camera frame.
 
 import { TEST_ADMIN_TOKEN } from './child-server.js';
-import { waitFor as waitUntil } from './wait.js';
+import { waitFor } from './wait.js';
 
 export interface JsonReply {
   status: number;
@@ -63,16 +63,6 @@ export async function streamRefusal(url: string, headers: Record<string, string>
 
 /** Waits until the server has video (commands are refused with 409 before its first camera frame). */
 export async function waitForVideo(base: string, timeoutMs = 10000): Promise<void> {
-  await waitUntil(async () => (await call(base, 'GET', '/status')).body.video_status === 'healthy', 'the first camera frame (video_status healthy)',
+  await waitFor(async () => (await call(base, 'GET', '/status')).body.video_status === 'healthy', 'the first camera frame (video_status healthy)',
     { timeoutMs, everyMs: 50 });
-}
-
-/** Waits until `check` passes or `ms` elapse. */
-export async function waitFor(check: () => Promise<boolean> | boolean, ms = 5000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
-  }
-  return false;
 }
