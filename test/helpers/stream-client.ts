@@ -330,7 +330,7 @@ export class WsStream extends StreamBase {
       close: (code, reason) => {
         this.closeInfo ??= { code, reason };
         // Answer the close handshake, echoing the code, then let the server end the TCP connection.
-        if (!this.socket.destroyed) this.socket.end(maskedFrame(0x8, closePayload(code === 1005 ? null : code)));
+        if (!this.socket.destroyed && !this.socket.writableEnded) this.socket.end(maskedFrame(0x8, closePayload(code === 1005 ? null : code)));
         this.changes.notify();
       },
       error: (message) => {

@@ -66,6 +66,7 @@ t.test('server: 429 with Retry-After and JSON body, then recovery after the wind
   t.type(r.body.timestamp, 'number');
   // Config writes have their own bucket: commands being limited does not block them.
   t.equal((await call(srv.base, 'PUT', '/api/config/streaming/quality', { value: 80 })).status, 200);
+  const firstWriteDone = Date.now();
   // Reads are never limited.
   t.equal((await call(srv.base, 'GET', '/status')).status, 200);
   // Refused (and not counted) until the first request slides out of the 1 s
@@ -78,7 +79,8 @@ t.test('server: 429 with Retry-After and JSON body, then recovery after the wind
   }, 'commands to be allowed again after the window', { timeoutMs: 5000, everyMs: 50 });
   const waited = Date.now() - t0;
   t.ok(waited >= 1000, `allowed again after the window, not before (${waited} ms; ${refused} refused meanwhile)`);
-  // Config bucket over its limit too.
+  // Config bucket over its limit too, once the write above has left its window.
+  await waitFor(() => Date.now() > firstWriteDone + 1000, 'the first config write to leave its 1 s window');
   for (let i = 0; i < 3; i++) t.equal((await call(srv.base, 'PUT', '/api/config/streaming/quality', { value: 80 })).status, 200);
   const c = await call(srv.base, 'PUT', '/api/config/streaming/quality', { value: 80 });
   t.equal(c.status, 429, 'config writes are limited');
