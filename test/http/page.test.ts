@@ -3,7 +3,8 @@
 import t from 'tap';
 import { existsSync } from 'node:fs';
 import { chromium } from 'playwright-core';
-import { startServer, TEST_ADMIN_TOKEN } from '../helpers/spawn-server.js';
+import { TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
+import { startInProcess } from '../helpers/in-process.js';
 
 const CHROMIUM = '/usr/bin/chromium';
 
@@ -13,8 +14,7 @@ t.test('the page shows the live stream and a stats line', async (t) => {
     t.fail(`${CHROMIUM} is missing: apt-get install chromium`);
     return;
   }
-  const srv = await startServer();
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t);
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
@@ -41,8 +41,7 @@ t.test('with viewer_access token the page asks for a token, logs in and plays', 
     t.fail(`${CHROMIUM} is missing: apt-get install chromium`);
     return;
   }
-  const srv = await startServer({ auth: { viewer_access: 'token' } });
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t, { auth: { viewer_access: 'token' } });
   const browser = await chromium.launch({
     executablePath: CHROMIUM,
     args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
