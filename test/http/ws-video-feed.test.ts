@@ -1,4 +1,4 @@
-// WS /ws/video_feed: the contract in api-contract.md. Delivered rates over
+// WS /ws/video_feed: the message contract existing clients rely on. Delivered rates over
 // fixed windows are in test/timing/video-feed-rates.test.ts.
 
 import t from 'tap';
