@@ -1,5 +1,5 @@
 import t from 'tap';
-import { startServer } from '../helpers/spawn-server.js';
+import { startInProcess } from '../helpers/in-process.js';
 import { call } from '../helpers/http.js';
 import { schemas } from '../../lib/http/api-schemas.js';
 
@@ -18,8 +18,7 @@ const expected: [string, string][] = [
 ];
 
 t.test('/openapi.json documents every endpoint with the validating schemas; /docs renders it', async (t) => {
-  const srv = await startServer({});
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t);
   const doc = (await call(srv.base, 'GET', '/openapi.json')).body;
   t.equal(doc.openapi, '3.1.0');
   for (const [m, p] of expected) t.ok(doc.paths[p]?.[m], `${m.toUpperCase()} ${p}`);
