@@ -8,18 +8,21 @@
 
 import { parentPort, workerData } from 'node:worker_threads';
 import { RawRing, PixelFormat } from '../lib/bus/raw-ring.js';
+import { drawFrameCode } from '../lib/capture/frame-code.js';
 import { SyntheticScene } from './synthetic-scene.js';
 
 export interface SyntheticCameraData {
   sab: SharedArrayBuffer;
   fps: number; // 0: render whenever the consumer has taken the previous frames
   still: boolean;
+  /** Draw the capture time into the picture (lib/capture/frame-code.ts). */
+  frameCode: boolean;
 }
 
 /** While nobody wants frames, one frame this often keeps the source alive for health and commands. */
 const IDLE_FRAME_MS = 1000;
 
-const { sab, fps, still } = workerData as SyntheticCameraData;
+const { sab, fps, still, frameCode } = workerData as SyntheticCameraData;
 const ring = RawRing.attach(sab);
 const scene = new SyntheticScene(ring.width, ring.height);
 const epoch = () => performance.timeOrigin + performance.now();
@@ -45,6 +48,7 @@ while (!ring.stopped()) {
   const t = epoch();
   const out = ring.beginWrite(seq);
   scene.render(seq, out, still);
+  if (frameCode) drawFrameCode(out, ring.width, ring.height, t);
   ring.commitWrite(seq, scene.frameBytes, PixelFormat.RGB24, t);
   port.postMessage(seq);
   seq = (seq + 1) & 0x7fffffff;

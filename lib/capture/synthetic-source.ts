@@ -10,6 +10,8 @@ import type { FrameSink, FrameSource, SourceHealth } from './source.js';
 export interface SyntheticSourceOptions {
   fps: number;
   scene: 'moving' | 'static';
+  /** Draw the capture time as a machine-readable code (capture/frame-code.ts). */
+  frameCode?: boolean;
 }
 
 const workerUrl = new URL('../../workers/synthetic-camera.js', import.meta.url);
@@ -44,7 +46,7 @@ export class SyntheticSource implements FrameSource {
       const ring = this.#ring!;
       ring.resetStop();
       const worker = new Worker(workerUrl, {
-        workerData: { sab: ring.sab, fps: this.#options.fps, still: this.#options.scene === 'static' },
+        workerData: { sab: ring.sab, fps: this.#options.fps, still: this.#options.scene === 'static', frameCode: this.#options.frameCode ?? false },
         resourceLimits: WORKER_HEAP_LIMITS,
         execArgv: [], // see EncodePool: inherited loader hooks slow every boot
       });

@@ -58,6 +58,7 @@ export interface PipelineConfig {
 export interface SourceConfig {
   type: 'synthetic' | 'v4l2' | 'ffmpeg';
   scene?: 'moving' | 'static';
+  frame_code?: boolean;
   device?: string;
   input?: string;
   loop?: boolean;

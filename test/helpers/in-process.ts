@@ -6,7 +6,7 @@
 
 import { loadConfig } from '../../lib/config/load.js';
 import type { SkyfeedConfig } from '../../lib/config/types.js';
-import { createServer, type SkyfeedServer } from '../../lib/server.js';
+import { createServer, type ServerOptions, type SkyfeedServer } from '../../lib/server.js';
 import { TEST_ADMIN_TOKEN, writeConfig, type Owner } from './child-server.js';
 
 export interface InProcessServer {
@@ -25,9 +25,12 @@ export interface InProcessServer {
  * token is the tests' (SKYFEED_ADMIN_TOKEN semantics) unless `envToken`
  * says otherwise.
  */
-export function startInProcess(t: Owner, overrides: Record<string, unknown> = {}, envToken: string | undefined = TEST_ADMIN_TOKEN): Promise<InProcessServer> {
+export function startInProcess(
+  t: Owner, overrides: Record<string, unknown> = {}, envToken: string | undefined = TEST_ADMIN_TOKEN, engine: Omit<ServerOptions, 'configFile'> = {},
+): Promise<InProcessServer> {
   const http = { host: '127.0.0.1', port: 0, ...(overrides.http as object | undefined) };
-  return startInProcessWithFile(t, writeConfig({ ...overrides, http }), envToken);
+  const configFile = writeConfig({ ...overrides, http });
+  return start(t, loadConfig(configFile), configFile, envToken, engine);
 }
 
 /** A server on an existing config file, as `skyfeed --config FILE` would run it (the file sets http.host and port). */
@@ -35,14 +38,16 @@ export function startInProcessWithFile(t: Owner, configFile: string, envToken: s
   return start(t, loadConfig(configFile), configFile, envToken);
 }
 
-async function start(t: Owner, config: SkyfeedConfig, configFile: string, envToken: string | undefined): Promise<InProcessServer> {
+async function start(
+  t: Owner, config: SkyfeedConfig, configFile: string, envToken: string | undefined, engine: Omit<ServerOptions, 'configFile'> = {},
+): Promise<InProcessServer> {
   // The server reads SKYFEED_ADMIN_TOKEN while it is created; restore the test's environment right after.
   const saved = process.env.SKYFEED_ADMIN_TOKEN;
   if (envToken === undefined) delete process.env.SKYFEED_ADMIN_TOKEN;
   else process.env.SKYFEED_ADMIN_TOKEN = envToken;
   let server: SkyfeedServer;
   try {
-    server = createServer(config, { configFile });
+    server = createServer(config, { ...engine, configFile });
   } finally {
     if (saved === undefined) delete process.env.SKYFEED_ADMIN_TOKEN;
     else process.env.SKYFEED_ADMIN_TOKEN = saved;
