@@ -1,9 +1,11 @@
 // (b) Server CPU per WebRTC peer. The real server (one encode) runs in
 // its own process; node-datachannel viewers run in load-client processes
-// (at most 25 each). For 0 peers (baseline: camera + encoder feed), then
+// (at most 25 each). For 0 peers (idle: the camera at 1 fps, no feed), then
 // each step's peer count, CPU is read from /proc over a window: the server
 // process (all threads), ffmpeg separately, the load clients separately.
-// Per-peer cost = (server CPU at N − baseline) / N.
+// The camera renders and the encoder is fed only while a peer watches, so
+// the baseline is the first step, 1 peer (camera + encoder feed + one
+// peer): per-peer cost = (server CPU at N − server CPU at 1) / (N − 1).
 
 import { fork, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
@@ -20,7 +22,7 @@ export interface CpuStep {
   peers: number;
   /** Server process, all threads, % of one core. */
   server_cpu_pct: number;
-  /** (server − baseline) / peers, % of one core. */
+  /** (server at N − server at 1 peer) / (N − 1), % of one core; null for the 1-peer baseline. */
   per_peer_cpu_pct: number | null;
   ffmpeg_cpu_pct: number;
   clients_cpu_pct: number;
@@ -40,7 +42,10 @@ export interface CpuStep {
 
 export interface CpuScenario {
   window_s: number;
-  baseline: { server_cpu_pct: number; ffmpeg_cpu_pct: number; server_rss_mb: number };
+  /** 0 peers: the camera idles (1 fps), nothing is fed to the encoder. */
+  idle: { server_cpu_pct: number; ffmpeg_cpu_pct: number; server_rss_mb: number };
+  /** 1 peer: camera at full rate, encoder fed, one peer; what per-peer costs are measured from. */
+  baseline: { server_cpu_pct: number; ffmpeg_cpu_pct: number; server_rss_mb: number } | null;
   steps: CpuStep[];
 }
 
@@ -173,10 +178,10 @@ export async function runCpuScenario(o: CpuScenarioOptions): Promise<CpuScenario
       };
     };
     await sleep(o.warmupS * 1000);
-    o.log('  baseline (0 peers)');
+    o.log('  idle (0 peers)');
     const b = await measure();
     const result: CpuScenario = {
-      window_s: o.windowS, baseline: { server_cpu_pct: b.server, ffmpeg_cpu_pct: b.ffmpeg, server_rss_mb: b.rss }, steps: [],
+      window_s: o.windowS, idle: { server_cpu_pct: b.server, ffmpeg_cpu_pct: b.ffmpeg, server_rss_mb: b.rss }, baseline: null, steps: [],
     };
     let failures = 0;
     for (const target of o.steps) {
@@ -199,11 +204,12 @@ export async function runCpuScenario(o: CpuScenarioOptions): Promise<CpuScenario
       const m = await measure();
       result.steps.push({
         peers: have, server_cpu_pct: m.server,
-        per_peer_cpu_pct: have ? Math.round(((m.server - b.server) / have) * 100) / 100 : null,
+        per_peer_cpu_pct: result.baseline && have > 1 ? Math.round(((m.server - result.baseline.server_cpu_pct) / (have - 1)) * 100) / 100 : null,
         ffmpeg_cpu_pct: m.ffmpeg, clients_cpu_pct: Math.round(m.clients * 10) / 10, fps_min: m.fpsMin, fps_median: m.fpsMedian,
         lost_packets: m.lost, wire_bytes_per_peer_s: m.wire, payload_bytes_per_peer_s: m.payload, server_rss_mb: m.rss,
         encoder_fps: m.encoder.fps, encoder_kbps: m.encoder.kbps, join_failures: failures,
       });
+      if (have === 1) result.baseline = { server_cpu_pct: m.server, ffmpeg_cpu_pct: m.ffmpeg, server_rss_mb: m.rss };
     }
     return result;
   } finally {

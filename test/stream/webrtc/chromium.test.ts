@@ -6,49 +6,24 @@
 // browser's own getStats().
 
 import t from 'tap';
-import type { Page } from 'playwright-core';
-import { launchChromium } from '../../../bench/webrtc/chromium.js';
-import { openViewerPage } from '../../../bench/webrtc/viewer-page.js';
 import { childPids, hasCommand, FFMPEG_MISSING } from '../../helpers/tools.js';
+import { chromiumViewers, pageStats as stats, waitDecoded, type Mode } from '../../helpers/webrtc-pages.js';
 import { startWebRtcServer, type WebRtcServer, type WebRtcServerOptions } from '../../helpers/webrtc-server.js';
 
 if (!hasCommand('ffmpeg')) throw new Error(FFMPEG_MISSING);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-interface PageStats { framesDecoded: number; frameWidth: number; frameHeight: number; packetsLost: number; keyFramesDecoded: number }
-
-const browser = await launchChromium();
-t.teardown(() => browser.dispose());
+const viewers = await chromiumViewers(t);
 
 function rig(t: { teardown(fn: () => unknown): void }, o: WebRtcServerOptions = {}): Promise<WebRtcServer> {
   return startWebRtcServer(t, o);
 }
 
-type Mode = 'ws' | 'ws-server-offer' | 'ws-candidates-first' | 'whep';
+const openViewer = (r: WebRtcServer, mode: Mode, connect = true) => viewers.open(r, mode, connect);
 
-async function openViewer(r: WebRtcServer, mode: Mode, connect = true): Promise<Page> {
-  const page = await openViewerPage(browser, r.base, 480);
-  if (connect) await page.evaluate(`viewer.connect(${JSON.stringify(mode)})`);
-  return page;
-}
-
-const stats = (p: Page) => p.evaluate('viewer.stats()') as Promise<PageStats | null>;
-
-async function waitDecoded(p: Page, n: number, ms: number): Promise<PageStats> {
-  const end = performance.now() + ms;
-  for (;;) {
-    const s = await stats(p);
-    if (s && s.framesDecoded >= n) return s;
-    if (performance.now() > end) {
-      const errors = await p.evaluate('viewer.errors');
-      throw new Error(`page decoded ${s?.framesDecoded ?? 0} frames, wanted ${n} (errors: ${JSON.stringify(errors)})`);
-    }
-    await sleep(50);
-  }
-}
-
-t.test('three pages at once (signaling, server offer, WHEP) share one encoder: >= 140 frames decoded in 5 s each at 640x480', async (t) => {
+// The full-rate check (>= 140 frames in 5 s each) is in test/timing/webrtc-pages-rate.test.ts:
+// here other test files may share the two cores, so only "it flows" is asserted.
+t.test('three pages at once (signaling, server offer, WHEP) share one encoder and decode 640x480', async (t) => {
   const r = await rig(t);
   const pages = await Promise.all([openViewer(r, 'ws'), openViewer(r, 'ws-server-offer'), openViewer(r, 'whep')]);
   await Promise.all(pages.map((p) => waitDecoded(p, 1, 10_000)));
@@ -57,7 +32,7 @@ t.test('three pages at once (signaling, server offer, WHEP) share one encoder: >
   const after = await Promise.all(pages.map(stats));
   ['ws', 'ws-server-offer', 'whep'].forEach((mode, i) => {
     const decoded = after[i]!.framesDecoded - before[i]!.framesDecoded;
-    t.ok(decoded >= 140, `${mode}: ${decoded} frames decoded in 5 s`);
+    t.ok(decoded >= 60, `${mode}: ${decoded} frames decoded in 5 s`);
     t.equal(after[i]!.frameWidth, 640, `${mode}: 640 wide`);
     t.equal(after[i]!.frameHeight, 480, `${mode}: 480 high`);
   });
