@@ -22,6 +22,12 @@ export interface MjpegParserEvents {
   frame(info: MjpegFrameInfo): void;
   /** The response head: status code and lower-cased headers. */
   head?(status: number, headers: Map<string, string>): void;
+  /**
+   * Optional: each part's header block as sent, boundary line included, for
+   * clients that check every header (the tests); the load generator leaves it
+   * unset and pays nothing.
+   */
+  part?(head: string): void;
   /** Optional: receives every JPEG byte range of the frames while `capture` is set. */
   body?(bytes: Uint8Array): void;
   /** A protocol violation; the parser stops. */
@@ -32,7 +38,8 @@ export interface MjpegParserEvents {
 
 const enum Http { Head, Body, Done }
 const enum Chunk { Size, SizeExt, SizeLf, Data, DataCr, DataLf, Trailer }
-const enum Part { Head, Body }
+// Cr/Lf: the CRLF that must follow each part's body before the next boundary.
+const enum Part { Head, Body, Cr, Lf }
 
 const MAX_HEAD = 8192;
 const MAX_PART_HEAD = 1024;
@@ -180,8 +187,15 @@ export class MjpegParser {
         if (this.#bodyLeft === 0) this.#finishPart();
         continue;
       }
-      // Part head: skip the CRLF that ends the previous part, then collect
-      // bytes up to the blank line.
+      if (this.#part !== Part.Head) {
+        // A body of Content-Length bytes is followed by exactly CRLF; anything
+        // else means the length or the framing is wrong.
+        if (buf[off++] !== (this.#part === Part.Cr ? 13 : 10)) return this.#fail('part not followed by CRLF');
+        this.#part = this.#part === Part.Cr ? Part.Lf : Part.Head;
+        continue;
+      }
+      // Part head: skip blank lines before the boundary (a preamble), then
+      // collect bytes up to the blank line.
       const c = buf[off++];
       if (this.#partHeadLen === 0 && (c === 13 || c === 10)) continue;
       if (this.#partHeadLen >= MAX_PART_HEAD) return this.#fail('part header too large');
@@ -201,6 +215,7 @@ export class MjpegParser {
     const text = this.#partHead.toString('latin1', 0, this.#partHeadLen);
     this.#partHeadLen = 0;
     if (!text.startsWith('--frame\r\n')) return this.#fail(`part does not start with the boundary: ${JSON.stringify(text.slice(0, 40))}`);
+    this.#ev.part?.(text);
     const len = headerNumber(text, 'content-length');
     if (!(len > 0)) return this.#fail('part without Content-Length');
     this.#ts = headerNumber(text, 'x-timestamp');
@@ -228,7 +243,7 @@ export class MjpegParser {
   }
 
   #finishPart(): void {
-    this.#part = Part.Head;
+    this.#part = Part.Cr;
     const valid = this.#soi === 0xffd8 && this.#prev === 0xff && this.#last === 0xd9;
     this.#ev.frame({ length: this.#bodyLen, timestamp: this.#ts, frameId: this.#id, valid });
   }

@@ -5,6 +5,7 @@ import { median, type ScenarioResult } from './run-scenario.js';
 import { CONFIGS } from './scenarios.js';
 import { describeMachine, type MachineInfo } from './machine.js';
 import { roundsSpread, type RoundsSummary } from './rounds.js';
+import type { WebRtcBenchResult } from './webrtc/report.js';
 
 export interface BenchRun {
   mode: 'full' | 'quick';
@@ -17,6 +18,8 @@ export interface BenchRun {
   throughput: { workers: number; encoded_fps: number; ratio_to_one: number; resolution: string }[];
   targets: TargetRow[];
   encode_settings: EncodeSettings | null;
+  /** The WebRTC part (bench/webrtc), null when left out or failed. */
+  webrtc?: WebRtcBenchResult | null;
   healthy: boolean;
 }
 

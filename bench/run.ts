@@ -22,6 +22,8 @@ import { chartSvg } from './svg-chart.js';
 import { mergeRounds } from './rounds.js';
 import { updateReadme } from './readme-section.js';
 import { topSelfTime } from './cpuprofile-top.js';
+import { renderMarkdown as webrtcMarkdown, renderSvg as webrtcSvg, webrtcTargets, type WebRtcBenchResult } from './webrtc/report.js';
+import { DEFAULT_KBPS, runWebRtcBench } from './webrtc/webrtc-bench.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -66,7 +68,7 @@ function usage(err?: string): never {
   if (err) console.error(`bench: ${err}`);
   console.log(`usage: npm run bench -- [--quick] [--only REGEX] [--measure S] [--warmup S] [--out DIR] [--no-readme]
   --quick      smoke check (< 60 s): a few short scenarios, results in a temp folder, README untouched
-  --only RE    run only scenarios whose id matches RE (e.g. 'mjpeg-400|throughput')
+  --only RE    run only scenarios whose id matches RE (e.g. 'mjpeg-400|throughput'; 'webrtc' for the WebRTC part)
   --measure S  measurement window per scenario (default 10, quick 1.5)
   --warmup S   warm-up before each window (default 3, quick 1)
   --out DIR    where results go (default bench/results; quick: a temp folder)
@@ -90,7 +92,9 @@ function line(r: ScenarioResult): string {
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const scenarios = plan({ quick: args.quick, only: args.only, measureMs: args.measureMs, warmupMs: args.warmupMs, rounds: args.rounds });
-  if (!scenarios.length) usage('no scenario matches --only');
+  // The WebRTC part (bench/webrtc) runs after the MJPEG/WS scenarios, unless --only leaves it out.
+  const wantWebRtc = !args.only || args.only.test('webrtc');
+  if (!scenarios.length && !wantWebRtc) usage('no scenario matches --only');
   const machine = machineInfo();
   const started = new Date();
   const t0 = performance.now();
@@ -151,6 +155,15 @@ async function main(): Promise<void> {
     console.log(`[ encode ] ${e.width}x${e.height} q${e.quality}, one thread: realtime settings ${e.realtime.ms_per_encode.toFixed(2)} ms (${(e.realtime.bytes / 1024).toFixed(1)} KB), sharp defaults ${e.defaults.ms_per_encode.toFixed(2)} ms (${(e.defaults.bytes / 1024).toFixed(1)} KB): defaults cost ${(e.defaults.cpu_ms_per_encode / e.realtime.cpu_ms_per_encode).toFixed(2)}x CPU`);
   }
 
+  let webrtc: WebRtcBenchResult | null = null;
+  if (wantWebRtc) {
+    webrtc = await runWebRtcBench({ quick: args.quick, command: 'npm run bench (WebRTC part)', log: (l) => console.log(l) }).catch((e: Error) => {
+      console.log(`webrtc FAILED: ${e.stack ?? e.message}`);
+      failures++;
+      return null;
+    });
+  }
+
   // Repeated scenarios collapse to their median round (bench/rounds.ts).
   const results = mergeRounds(runs);
   const tp = throughput(results);
@@ -161,8 +174,10 @@ async function main(): Promise<void> {
     command: `npm run bench${process.argv.length > 2 ? ' -- ' + process.argv.slice(2).join(' ') : ''}`,
     machine, scenarios: results, ablations: ablations(results), throughput: tp, targets: targets(results, tp),
     encode_settings: encodeSettings,
+    webrtc,
     healthy: failures === 0,
   };
+  if (webrtc) run.targets.push(...webrtcTargets(webrtc, DEFAULT_KBPS));
 
   console.log('\n' + terminalTable(results));
   if (run.ablations.length) {
@@ -178,7 +193,12 @@ async function main(): Promise<void> {
   const svg = chartSvg(results, { title, subtitle: `${describeMachine(machine)} · ${started.toISOString().slice(0, 16)}Z` });
   writeFileSync(path.join(outDir, `${name}.json`), JSON.stringify(run, null, 2) + '\n');
   writeFileSync(path.join(outDir, `${name}.svg`), svg);
-  const md = markdown(run, `${name}.svg`);
+  // The WebRTC tables follow the MJPEG/WS ones, with their own chart (server CPU per peer).
+  if (webrtc?.cpu) writeFileSync(path.join(outDir, `${name}-webrtc.svg`), webrtcSvg(webrtc));
+  const withWebRtc = (body: string, chart: string) => (webrtc
+    ? `${body}\n\n${webrtc.cpu ? `![server CPU per WebRTC peer](${chart})\n\n` : ''}${webrtcMarkdown(webrtc, DEFAULT_KBPS).replace(/^# WebRTC bench .*\n/, '## WebRTC\n')}`
+    : body);
+  const md = withWebRtc(markdown(run, `${name}.svg`), `${name}-webrtc.svg`);
   writeFileSync(path.join(outDir, `${name}.md`), `# skyfeed bench ${run.started}\n\n${md}\n`);
   console.log(`\nresults: ${path.join(outDir, name)}.{json,md,svg}`);
 
@@ -186,7 +206,8 @@ async function main(): Promise<void> {
   const intoRepo = outDir === path.join(root, 'bench/results');
   if (args.readme && intoRepo && !args.only) {
     copyFileSync(path.join(outDir, `${name}.svg`), path.join(outDir, 'latest.svg'));
-    const body = markdown(run, 'bench/results/latest.svg');
+    if (webrtc?.cpu) copyFileSync(path.join(outDir, `${name}-webrtc.svg`), path.join(outDir, 'latest-webrtc.svg'));
+    const body = withWebRtc(markdown(run, 'bench/results/latest.svg'), 'bench/results/latest-webrtc.svg');
     if (updateReadme(path.join(root, 'README.md'), `Latest results: [bench/results/${name}.md](bench/results/${name}.md).\n\n${body}`)) console.log('README benchmark section updated');
   }
 

@@ -14,6 +14,8 @@ export function upgradeRequest(host: string, path: string): { request: string; k
 }
 
 export interface WsParserEvents {
+  /** Optional: the upgrade response head (status code, lower-cased headers), before any frame. */
+  head?(status: number, headers: Map<string, string>): void;
   text(message: string): void;
   /** A complete binary message: its length and whether it starts FF D8 and ends FF D9. */
   binary(length: number, jpegValid: boolean): void;
@@ -21,7 +23,8 @@ export interface WsParserEvents {
   body?(bytes: Uint8Array): void;
   /** Payload of a ping, to be answered. */
   ping(payload: Buffer): void;
-  close(code: number): void;
+  /** The server's close frame: its code (1005 when it has none) and reason text. */
+  close(code: number, reason: string): void;
   error(message: string): void;
 }
 
@@ -68,6 +71,15 @@ export class WsParser {
         this.#head = [all];
         if (this.#headLen > 8192) this.#fail('upgrade response too large');
         return;
+      }
+      if (this.#ev.head) {
+        const lines = all.subarray(0, end).toString('latin1').split('\r\n');
+        const headers = new Map<string, string>();
+        for (let i = 1; i < lines.length; i++) {
+          const c = lines[i].indexOf(':');
+          if (c > 0) headers.set(lines[i].slice(0, c).trim().toLowerCase(), lines[i].slice(c + 1).trim());
+        }
+        this.#ev.head(Number(/^HTTP\/1\.[01] (\d{3})/.exec(lines[0])?.[1] ?? 0), headers);
       }
       const status = all.subarray(0, 12).toString('latin1');
       if (!/^HTTP\/1\.1 101/.test(status)) return this.#fail(`upgrade refused: ${all.subarray(0, Math.min(end, 200)).toString('latin1')}`);
@@ -146,7 +158,7 @@ export class WsParser {
       if (op === 9) this.#ev.ping(payload);
       else if (op === 8) {
         this.#st = St.Done;
-        this.#ev.close(payload.length >= 2 ? payload.readUInt16BE(0) : 1005);
+        this.#ev.close(payload.length >= 2 ? payload.readUInt16BE(0) : 1005, payload.toString('utf8', 2));
       }
       return;
     }

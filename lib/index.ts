@@ -14,3 +14,7 @@ export { StreamClient } from './stream/stream-client.js';
 export { streamParams, type StreamParams } from './stream/stream-params.js';
 export type { QualityPolicy } from './policy/quality-tiers.js';
 export { QueryError } from './util/int-param.js';
+export { H264Encoder, type H264EncoderOptions } from './encode/h264/index.js';
+export { codeAgeMs, codeRow, drawFrameCode, READ_FRAME_CODE_JS } from './capture/frame-code.js';
+export type { WebRtcStats } from './stream/webrtc/index.js';
+export { createScene, type SceneKind } from './capture/synthetic/scenes.js';

@@ -10,9 +10,7 @@ import { closeSync, mkdtempSync, openSync, readFileSync, rmSync, writeSync } fro
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import sharp from 'sharp';
-import { H264Encoder } from '../../lib/encode/h264/index.js';
-import { realtimeJpeg } from '../../lib/pipeline/jpeg-options.js';
-import { FrameFeeder } from './frame-feeder.js';
+import { createScene, drawFrameCode, H264Encoder, realtimeJpeg } from '../../lib/index.js';
 
 export interface QualityRow {
   codec: 'h264' | 'mjpeg';
@@ -79,13 +77,15 @@ export async function runQuality(o: QualityOptions): Promise<QualityResult> {
   const fps = 30;
   const dir = mkdtempSync(path.join(tmpdir(), 'skyfeed-quality-'));
   try {
-    const feeder = new FrameFeeder(w, h, fps);
+    // The server's synthetic picture with the bench's frame code, as viewers see it.
+    const scene = createScene('moving', w, h, fps);
     const frames: Uint8Array[] = [];
     const src = path.join(dir, 'src.rgb');
     const fd = openSync(src, 'w');
     for (let i = 0; i < o.frames; i++) {
       const f = new Uint8Array(w * h * 3);
-      feeder.render(i, f);
+      scene.render(i, f);
+      drawFrameCode(f, w, h, Math.round((i * 1000) / fps));
       writeSync(fd, f);
       frames.push(f);
     }

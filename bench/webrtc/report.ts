@@ -37,19 +37,24 @@ const ratio = (a: QualityRow, b: QualityRow) => `1/${(a.bytes_per_s / b.bytes_pe
 /** One markdown table row. */
 const row = (...cells: (string | number | null)[]) => `| ${cells.map((c) => (c === null ? '–' : String(c))).join(' | ')} |`;
 
-export function renderMarkdown(r: WebRtcBenchResult, configuredKbps: number): string {
-  const out: string[] = [];
-  out.push(`# WebRTC bench ${r.started}`, '');
-  out.push(`\`${r.command}\` on ${r.machine}; load average ${r.loadavg_at_start} at start, ${r.loadavg_at_end} at end; ` +
-    `${r.duration_s} s.`);
-  out.push(`Encoder: ${r.encoder}.`, '');
-  out.push('| Target | Measured | Met |', '|---|---|---|');
+/** A target row, the shape bench/report.ts lists its own in. */
+export interface WebRtcTarget {
+  target: string;
+  measured: string;
+  met: boolean;
+  note: string;
+}
+
+/** The issue's targets against what this run measured. */
+export function webrtcTargets(r: WebRtcBenchResult, configuredKbps: number): WebRtcTarget[] {
+  const t: WebRtcTarget[] = [];
+  const target = (name: string, measured: string, met: boolean): WebRtcTarget => ({ target: name, measured, met, note: 'WebRTC' });
   const top = r.cpu?.steps.at(-1);
   if (top) {
     const ok = (top.per_peer_cpu_pct ?? Infinity) <= 1 && top.fps_min >= 29 && top.peers >= 50;
-    out.push(row(`${top.peers} peers at 30 fps from one encode, server CPU (encoder excluded) ≤ 1 % of a core per peer`,
-      `${top.per_peer_cpu_pct} % per peer (server ${top.server_cpu_pct} % − baseline ${r.cpu!.baseline.server_cpu_pct} %); ` +
-      `viewers min ${top.fps_min} fps`, yes(ok)));
+    t.push(target(`${top.peers} peers at 30 fps from one encode, server CPU (encoder excluded) ≤ 1 % of a core per peer`,
+      `${top.per_peer_cpu_pct} % per added peer (server ${top.server_cpu_pct} % at ${top.peers} − ${r.cpu!.baseline?.server_cpu_pct} % at 1 peer); ` +
+      `viewers min ${top.fps_min} fps`, ok));
   }
   const v = r.quality ? qualityVerdict(r.quality, configuredKbps) : null;
   if (v) {
@@ -59,26 +64,39 @@ export function renderMarkdown(r: WebRtcBenchResult, configuredKbps: number): st
     if (c) parts.push(`H.264 ${c.setting} kbit/s (default) ${kb(c.bytes_per_s)}/s = ${ratio(v.jpeg, c)}, SSIM ${c.ssim_y}`);
     parts.push(e ? `cheapest within 0.01: ${e.setting} kbit/s, ${kb(e.bytes_per_s)}/s = ${ratio(v.jpeg, e)}, SSIM ${e.ssim_y}`
       : 'no tested bitrate within 0.01');
-    out.push(row('WebRTC bytes per viewer ≤ 1/8 of MJPEG q85 at SSIM within 0.01', parts.join('; '),
-      yes(!!e && e.bytes_per_s * 8 <= v.jpeg.bytes_per_s)));
+    t.push(target('WebRTC bytes per viewer ≤ 1/8 of MJPEG q85 at SSIM within 0.01', parts.join('; '),
+      !!e && e.bytes_per_s * 8 <= v.jpeg.bytes_per_s));
   }
   if (r.first_frame) {
     const f = r.first_frame;
-    out.push(row('first frame ≤ 300 ms for a joining peer',
+    t.push(target('first frame ≤ 300 ms for a joining peer',
       `Chromium p50 ${f.chromium.p50} ms, max ${f.chromium.max} ms (${f.chromium.n} joins); node-datachannel p50 ${f.datachannel.p50} ms`,
-      yes(f.chromium.p50 <= 300)));
+      f.chromium.p50 <= 300));
   }
-  const flv = r.latency?.find((l) => l.framing === 'flv');
-  if (flv) {
-    out.push(row('capture→display p50 ≤ 100 ms (WebRTC, headless Chromium)',
-      `p50 ${flv.display.p50} ms, p99 ${flv.display.p99} ms (${flv.display.n} frames)`, yes(flv.display.p50 <= 100)));
+  const rtc = r.latency?.find((l) => l.transport === 'webrtc');
+  if (rtc) {
+    const others = (r.latency ?? []).filter((l) => l !== rtc).map((l) => `${l.transport} p50 ${l.display.p50} ms`).join(', ');
+    t.push(target('capture→display p50 ≤ 100 ms (WebRTC, headless Chromium)',
+      `p50 ${rtc.display.p50} ms, p99 ${rtc.display.p99} ms (${rtc.display.n} frames)${others ? `; ${others}` : ''}`, rtc.display.p50 <= 100));
   }
+  return t;
+}
+
+export function renderMarkdown(r: WebRtcBenchResult, configuredKbps: number): string {
+  const out: string[] = [];
+  out.push(`# WebRTC bench ${r.started}`, '');
+  out.push(`\`${r.command}\` on ${r.machine}; load average ${r.loadavg_at_start} at start, ${r.loadavg_at_end} at end; ` +
+    `${r.duration_s} s.`);
+  out.push(`Encoder: ${r.encoder}.`, '');
+  out.push('| Target | Measured | Met |', '|---|---|---|');
+  for (const x of webrtcTargets(r, configuredKbps)) out.push(row(x.target, x.measured, yes(!!x.met)));
   out.push('');
   if (r.cpu) {
+    const idle = r.cpu.idle;
     const b = r.cpu.baseline;
     out.push(`## (b) Server CPU per WebRTC peer (window ${r.cpu.window_s} s)`, '');
-    out.push(`Baseline, 0 peers (camera render + encoder feed): server ${b.server_cpu_pct} %, ffmpeg ${b.ffmpeg_cpu_pct} %, ` +
-      `RSS ${b.server_rss_mb} MB.`, '');
+    out.push(`Idle, 0 peers (camera at 1 fps, encoder not fed): server ${idle.server_cpu_pct} %, RSS ${idle.server_rss_mb} MB. ` +
+      (b ? `1 peer (camera at 30 fps, encoder fed, one peer): server ${b.server_cpu_pct} %, ffmpeg ${b.ffmpeg_cpu_pct} %.` : ''), '');
     out.push(row('peers', 'server CPU %', 'per peer %', 'ffmpeg %', 'load clients %', 'fps min/median', 'lost pkts',
       'wire B/s per viewer', 'payload B/s per viewer', 'RSS MB', 'encoder fps / kbit/s'));
     out.push('|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|');
@@ -118,14 +136,16 @@ export function renderMarkdown(r: WebRtcBenchResult, configuredKbps: number): st
   }
   if (r.latency?.length) {
     out.push('## (d) Capture → display in headless Chromium', '');
-    out.push(row('framing of ffmpeg\'s output', 'frames', 'display p50', 'p90', 'p99', 'receive p50', 'receive p99', 'unreadable'));
+    out.push(row('transport', 'frames', 'display p50', 'p90', 'p99', 'receive p50', 'receive p99', 'unreadable'));
     out.push('|---|---:|---:|---:|---:|---:|---:|---:|');
+    const names = { mjpeg: 'MJPEG (/video_feed, <img>)', ws: 'WebSocket (/ws/video_feed, ImageBitmap)', webrtc: 'WebRTC (signaling, <video>)' };
     for (const l of r.latency) {
-      const name = l.framing === 'flv' ? 'FLV (default: AU complete at its last byte)' : 'Annex B (AU complete when the next starts)';
-      out.push(row(name, l.display.n, l.display.p50, l.display.p90, l.display.p99, l.receive.p50, l.receive.p99, l.unreadable));
+      out.push(row(names[l.transport], l.display.n, l.display.p50, l.display.p90, l.display.p99, l.receive.p50, l.receive.p99, l.unreadable));
     }
-    out.push('', 'Capture = when the camera frame was made; display = requestVideoFrameCallback presentationTime of the picture ' +
-      'whose frame code the page read from a canvas; receive = its last packet\'s arrival (same callback). One machine, one clock.', '');
+    out.push('', 'The real server\'s synthetic camera draws each frame\'s capture time (ms) into the picture (source.frame_code); the ' +
+      'page reads it back from what it shows and subtracts it from its own clock (one machine, one clock). WebRTC: ' +
+      'requestVideoFrameCallback presentationTime; MJPEG and WS: the animation frame that first drew the picture (up to ' +
+      '~16 ms later than the decode). Receive: WebRTC last packet, WS message arrival.', '');
   }
   return out.join('\n');
 }
@@ -136,7 +156,7 @@ function kb(bytes: number): string {
 
 /** Server CPU per peer (bars) against peers, with the 1 % target. */
 export function renderSvg(r: WebRtcBenchResult): string {
-  const steps = r.cpu?.steps ?? [];
+  const steps = (r.cpu?.steps ?? []).filter((s) => s.per_peer_cpu_pct !== null);
   const W = 520;
   const H = 300;
   const left = 60;
@@ -149,7 +169,7 @@ export function renderSvg(r: WebRtcBenchResult): string {
   const parts = [
     `<svg xmlns="http://www.w3.org/2000/svg" width="${W}" height="${H}" font-family="sans-serif" font-size="12">`,
     `<rect width="${W}" height="${H}" fill="white"/>`,
-    `<text x="${left}" y="20" font-size="14">Server CPU per WebRTC peer (% of one core, encoder excluded)</text>`,
+    `<text x="${left}" y="20" font-size="14">Server CPU per added WebRTC peer (% of one core, encoder excluded)</text>`,
     `<line x1="${left}" y1="${top + ph}" x2="${left + pw}" y2="${top + ph}" stroke="black"/>`,
     `<line x1="${left}" y1="${top}" x2="${left}" y2="${top + ph}" stroke="black"/>`,
     `<line x1="${left}" y1="${y(1)}" x2="${left + pw}" y2="${y(1)}" stroke="#d62728" stroke-dasharray="6 4"/>`,

@@ -1,11 +1,23 @@
-// The viewer page the rig serves at GET /: a <video> fed by WebRTC through
-// signaling (browser offers, or server offers on request) or through WHEP,
+// A measuring viewer page, loaded into a tab on the server's origin (so
+// fetch, WebSockets and canvas reads are same-origin): a <video> fed by
+// WebRTC through signaling (browser offers, or server offers on request) or
+// through WHEP, or the MJPEG and WebSocket video feeds drawn on a canvas;
 // plus what the tests and the bench read back: getStats(), and for every
-// displayed frame (requestVideoFrameCallback) its frame code read from a
-// canvas with its receive and presentation times (epoch ms). The lists are
-// bounded (the page may run for minutes).
+// displayed picture the capture-time code the synthetic camera drew into it
+// (source.frame_code) with its receive and display times (epoch ms). The
+// lists are bounded (the page may run for minutes).
 
-import { codeRow, READ_FRAME_CODE_JS } from './frame-code.js';
+import type { Browser, Page } from 'playwright-core';
+import { codeRow, READ_FRAME_CODE_JS } from '../../lib/index.js';
+
+/** A tab showing the viewer page on `base`'s origin. */
+export async function openViewerPage(browser: Pick<Browser, "newPage">, base: string, height: number): Promise<Page> {
+  const page = await browser.newPage();
+  // Any same-origin URL will do (a 404); the page is then written into it.
+  await page.goto(`${base}/viewer-page-origin`);
+  await page.setContent(viewerPage(height));
+  return page;
+}
 
 /** Entries kept per list in the page. */
 const KEEP = 20000;
@@ -16,6 +28,8 @@ export function viewerPage(height: number): string {
 <video id="v" muted autoplay playsinline style="width:640px"></video>
 <script>
 ${READ_FRAME_CODE_JS}
+window.readFrameCode = readFrameCode;
+window.codeAgeMs = codeAgeMs;
 const epoch = (t) => performance.timeOrigin + t;
 const viewer = window.viewer = {
   pc: null, ws: null, errors: [], displayed: [], telemetry: [], peerId: null, whepLocation: null, sentCandidates: 0,
@@ -91,6 +105,47 @@ const viewer = window.viewer = {
     if (res.status !== 201) throw new Error('WHEP ' + res.status + ' ' + await res.text());
     this.whepLocation = res.headers.get('Location');
     await pc.setRemoteDescription({ type: 'answer', sdp: await res.text() });
+  },
+  // MJPEG (<img>) and WebSocket JPEGs: no per-frame callback, so the
+  // picture is read on every animation frame (display time within ~16 ms).
+  async connectJpeg(mode) {
+    this.startedAt = epoch(performance.now());
+    const canvas = document.createElement('canvas');
+    const ctx = canvas.getContext('2d', { willReadFrequently: true });
+    let last = -2;
+    const record = (source, w, h, received) => {
+      if (canvas.width !== w) { canvas.width = w; canvas.height = h; }
+      ctx.drawImage(source, 0, 0);
+      const code = readFrameCode(ctx.getImageData(0, ${codeRow(height)}, w, 1).data);
+      if (code === last) return;
+      last = code;
+      const now = epoch(performance.now());
+      if (!this.firstFrameAt) this.firstFrameAt = now;
+      this.push(this.displayed, { frame: code, presented: now, received });
+    };
+    if (mode === 'mjpeg') {
+      const img = document.createElement('img');
+      img.src = '/video_feed';
+      document.body.appendChild(img);
+      const tick = () => { if (img.naturalWidth) record(img, img.naturalWidth, img.naturalHeight, 0); requestAnimationFrame(tick); };
+      requestAnimationFrame(tick);
+      this.close = () => { img.src = ''; };
+      return;
+    }
+    const ws = this.ws = new WebSocket('ws://' + location.host + '/ws/video_feed');
+    ws.binaryType = 'blob';
+    let drawing = false;
+    ws.onmessage = async (m) => {
+      if (typeof m.data === 'string' || drawing) return; // newest wins while one decodes
+      drawing = true;
+      const received = epoch(performance.now());
+      try {
+        const bmp = await createImageBitmap(m.data);
+        record(bmp, bmp.width, bmp.height, received);
+        bmp.close();
+      } catch (err) { this.errors.push(String(err)); }
+      drawing = false;
+    };
   },
   watchFrames(video) {
     const canvas = document.createElement('canvas');

@@ -15,7 +15,7 @@ import { qualityPolicy, type QualityPolicy } from '../policy/quality-tiers.js';
 import { Fanout } from '../stream/fanout.js';
 import { StreamStats } from '../stream/stream-stats.js';
 import { VideoService } from './video-service.js';
-import { WebRtcService } from './webrtc-service.js';
+import { WebRtcService, type WebRtcTuning } from './webrtc-service.js';
 
 export interface EngineOptions {
   /**
@@ -23,6 +23,12 @@ export interface EngineOptions {
    * its main-thread ablation here; it is not a configuration value.
    */
   encoder?: JpegEncoderFactory;
+  /**
+   * Engine knobs below the configuration (restart backoff, GOP cache size,
+   * connect timeout, telemetry rate): tests shorten or shrink them to see
+   * behaviour in seconds. Not configuration values.
+   */
+  webrtc?: WebRtcTuning;
 }
 
 export interface Engine {
@@ -62,7 +68,7 @@ export function createEngine(config: SkyfeedConfig, opts: EngineOptions = {}): E
     measuredFps: () => stats.captureFps,
     log: (line) => console.error(`skyfeed: ${line}`),
   });
-  const webrtc = config.webrtc.enabled ? new WebRtcService(bus, config) : null;
+  const webrtc = config.webrtc.enabled ? new WebRtcService(bus, config, opts.webrtc) : null;
   let closing: Promise<void> | null = null;
   return {
     config, bus, jpeg, fanout, stats, video, webrtc, policy: qualityPolicy(s),

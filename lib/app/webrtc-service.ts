@@ -6,13 +6,22 @@
 import type { FrameBus, Subscription } from '../bus/frame-bus.js';
 import type { SkyfeedConfig } from '../config/types.js';
 import { H264BusFeed, type H264FeedCounters } from '../encode/h264/bus-feed.js';
-import { DemandGate, H264Encoder } from '../encode/h264/index.js';
+import { DemandGate, H264Encoder, type H264EncoderOptions } from '../encode/h264/index.js';
 import {
-  SignalingSession, WebRtcFanout, WhepEndpoint, type SignalingOutgoing, type TelemetryMessage, type WebRtcStats,
+  SignalingSession, WebRtcFanout, WhepEndpoint, type SignalingOutgoing, type TelemetryMessage, type WebRtcFanoutOptions,
+  type WebRtcStats,
 } from '../stream/webrtc/index.js';
 
 /** Rate the encoder is told when the capture is demand-paced (streaming.fps 0). */
 const FALLBACK_FPS = 30;
+
+/** Overrides for the engine's own defaults; see EngineOptions.webrtc. */
+export interface WebRtcTuning {
+  encoder?: Partial<Pick<H264EncoderOptions, 'restartMinMs' | 'gopCacheUnits' | 'framing'>>;
+  fanout?: Partial<Pick<WebRtcFanoutOptions, 'connectTimeoutMs' | 'telemetryMaxHz' | 'stalledTimeoutMs'>>;
+  /** Encoder stop delay after the last peer, in ms (config: idle_stop_s). */
+  idleStopMs?: number;
+}
 
 export interface WebRtcServiceStats extends WebRtcStats {
   feed: H264FeedCounters;
@@ -25,33 +34,41 @@ export class WebRtcService {
   readonly #gate: DemandGate;
   readonly #feed: H264BusFeed;
   readonly #subscription: Subscription;
+  readonly #bus: FrameBus;
   #closed = false;
 
-  constructor(bus: FrameBus, config: SkyfeedConfig) {
+  constructor(bus: FrameBus, config: SkyfeedConfig, tuning: WebRtcTuning = {}) {
     const w = config.webrtc;
+    this.#bus = bus;
     const fps = config.streaming.fps || FALLBACK_FPS;
     this.encoder = new H264Encoder({
       width: config.streaming.width, height: config.streaming.height, fps,
       encoder: w.encoder, bitrateKbps: w.bitrate_kbps, gop: w.gop || fps, profile: w.profile,
       ffmpegPath: config.source.ffmpeg_path ?? 'ffmpeg', vaapiDevice: w.vaapi_device,
       log: (m) => console.error(`skyfeed: webrtc encoder: ${m}`),
+      ...tuning.encoder,
     });
-    this.#gate = new DemandGate(this.encoder, w.idle_stop_s * 1000);
+    this.#gate = new DemandGate(this.encoder, tuning.idleStopMs ?? w.idle_stop_s * 1000);
     this.#feed = new H264BusFeed(bus, this.encoder, fps, () => this.#gate.users > 0);
     this.#subscription = bus.subscribe(this.#feed);
     this.fanout = new WebRtcFanout(this.encoder, {
       width: config.streaming.width, height: config.streaming.height, fps, maxPeers: w.max_peers,
       stalledTimeoutMs: w.stalled_timeout_s * 1000, iceServers: w.ice_servers, profile: w.profile,
-      demand: {
-        acquire: () => {
-          const release = this.#gate.acquire();
-          // The encoder now runs: wake an idle camera for it.
-          bus.release();
-          return release;
-        },
-      },
+      ...tuning.fanout,
+      demand: { acquire: () => this.hold() },
     });
     this.whep = new WhepEndpoint(this.fanout);
+  }
+
+  /**
+   * Keeps the encoder running until the returned release is called: every
+   * peer holds it, and so can a restream target or a bench baseline.
+   */
+  hold(): () => void {
+    const release = this.#gate.acquire();
+    // The encoder now runs: wake an idle camera for it.
+    this.#bus.release();
+    return release;
   }
 
   /** A signaling conversation for one WebSocket; `close` asks the socket to close (1008 when full). */

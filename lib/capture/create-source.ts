@@ -24,7 +24,7 @@ export function createSource(config: SkyfeedConfig): FrameSource {
   };
   switch (src.type) {
     case 'synthetic':
-      return new SyntheticSource({ fps: s.fps, scene: src.scene ?? 'moving' });
+      return new SyntheticSource({ fps: s.fps, scene: src.scene ?? 'moving', frameCode: src.frame_code ?? false });
     case 'ffmpeg': {
       const input = src.input!;
       return new ResilientSource('ffmpeg', () => new FfmpegSession({

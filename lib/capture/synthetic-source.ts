@@ -18,6 +18,8 @@ import type { SyntheticCameraData } from './synthetic/camera-loop.js';
 export interface SyntheticSourceOptions {
   fps: number;
   scene: NonNullable<SourceConfig['scene']>;
+  /** Draw the capture time as a machine-readable code (capture/frame-code.ts). */
+  frameCode?: boolean;
 }
 
 const workerUrl = new URL('../../workers/synthetic-camera.js', import.meta.url);
@@ -58,6 +60,7 @@ export class SyntheticSource implements FrameSource {
       const worker = new Worker(workerUrl, {
         workerData: {
           sab: ring.sab, fps: this.#options.fps, scene: this.#options.scene, truthSab: this.#truth.sab, controlSab: this.#control.sab,
+          frameCode: this.#options.frameCode ?? false,
         } satisfies SyntheticCameraData,
         resourceLimits: WORKER_HEAP_LIMITS,
         execArgv: [], // see EncodePool: inherited loader hooks slow every boot

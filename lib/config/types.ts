@@ -59,6 +59,7 @@ export interface SourceConfig {
   type: 'synthetic' | 'v4l2' | 'ffmpeg';
   /** Synthetic picture: the original counter scene (moving, static) or the aerial scenes with ground truth (lib/vision/sim). */
   scene?: 'moving' | 'static' | 'aerial' | 'aerial_occluded' | 'aerial_fast';
+  frame_code?: boolean;
   device?: string;
   input?: string;
   loop?: boolean;

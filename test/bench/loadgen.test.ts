@@ -1,13 +1,20 @@
-import t from 'tap';
-import { startServerProcess, getJson } from '../../bench/server-process.js';
-import { LoadgenPool } from '../../bench/loadgen-pool.js';
-import { cpuSample, rssBytes } from '../../bench/proc-stats.js';
+// The benchmark's load generators against a real server: what they measure
+// per client. How many frames they count in a fixed window is in
+// test/timing/loadgen-window.test.ts.
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import t from 'tap';
+import { getJson, SERVER_ENTRIES } from '../../bench/server-process.js';
+import { LoadgenPool, type PoolReport } from '../../bench/loadgen-pool.js';
+import { cpuSample, rssBytes } from '../../bench/proc-stats.js';
+import { startServer } from '../helpers/child-server.js';
+import { waitFor } from '../helpers/wait.js';
+
+const config = { streaming: { width: 320, height: 240, fps: 15 }, pipeline: { workers: 1 } };
+const sum = (xs: number[]) => xs.reduce((a, b) => a + b, 0);
 
 t.test('load generators measure MJPEG, WebSocket and REST clients of a real server', async (t) => {
-  const server = await startServerProcess('uws', { streaming: { width: 320, height: 240, fps: 15 }, pipeline: { workers: 1 } });
-  t.teardown(() => server.stop());
+  // The tests' launcher: the server is tied to this process (the bench's own is not).
+  const server = await startServer(t, config, { entry: SERVER_ENTRIES.uws });
   const mjpeg = new LoadgenPool({ port: server.port, kind: 'mjpeg', path: '/video_feed', clients: 3, perProcess: 2, maxProcesses: 4, sample: true });
   const ws = new LoadgenPool({ port: server.port, kind: 'ws', path: '/ws/video_feed', clients: 2, perProcess: 100, maxProcesses: 1 });
   const rest = new LoadgenPool({ port: server.port, kind: 'status', path: '/status', clients: 2, perProcess: 100, maxProcesses: 1 });
@@ -19,22 +26,25 @@ t.test('load generators measure MJPEG, WebSocket and REST clients of a real serv
   }
   for (const p of [mjpeg, ws, rest]) p.mark();
   const cpu0 = cpuSample(server.pid);
-  await sleep(1500);
-  const [m, w, r] = await Promise.all([mjpeg.report(), ws.report(), rest.report()]);
+  const [m, w, r] = await waitFor(async () => {
+    const reps = await Promise.all([mjpeg.report(), ws.report(), rest.report()]);
+    const [rm, rw, rr] = reps;
+    return rm.fastFrames.every((f) => f >= 5) && rw.fastFrames.every((f) => f >= 5) && sum(rr.fastFrames) > 10 ? reps : null;
+  }, 'five frames for every stream client and ten REST replies', { timeoutMs: 20000, everyMs: 100 });
   const cpu1 = cpuSample(server.pid);
 
-  for (const [name, rep, n] of [['mjpeg', m, 3], ['ws', w, 2]] as const) {
+  for (const [name, rep, n] of [['mjpeg', m, 3], ['ws', w, 2]] as [string, PoolReport, number][]) {
     t.equal(rep.fastFrames.length, n, `${name}: one row per client`);
-    t.ok(rep.fastFrames.every((f) => f >= 5 && f <= 40), `${name}: ~15 fps for 1.5 s each (${rep.fastFrames})`);
+    t.ok(rep.fastFrames.every((f) => f >= 5), `${name}: frames counted per client (${rep.fastFrames})`);
     t.equal(rep.invalidFrames, 0, `${name}: every frame has JPEG markers`);
     t.equal(rep.outOfOrder, 0);
-    t.equal(rep.latency.count, rep.fastFrames.reduce((a, b) => a + b, 0), `${name}: a latency per frame`);
+    t.equal(rep.latency.count, sum(rep.fastFrames), `${name}: a latency per frame`);
     const p50 = rep.latency.percentile(50);
     t.ok(p50 >= 0 && p50 < 1000, `${name}: latency p50 ${p50} ms is plausible`);
     t.ok(rep.jpegBytes / rep.latency.count > 2000, `${name}: bytes per frame`);
     t.ok(rep.cpuPct.every((c) => c >= 0 && c < 200), `${name}: generator CPU measured`);
   }
-  t.ok(r.fastFrames.reduce((a, b) => a + b, 0) > 10, 'REST loop completed requests');
+  t.ok(sum(r.fastFrames) > 10, 'REST loop completed requests');
   t.equal(r.invalidFrames, 0, 'REST responses were 200');
 
   const sample = await mjpeg.waitSample(3000);
@@ -48,15 +58,16 @@ t.test('load generators measure MJPEG, WebSocket and REST clients of a real serv
 });
 
 t.test('stalled clients stop receiving while the others keep going', async (t) => {
-  const server = await startServerProcess('uws', { streaming: { width: 320, height: 240, fps: 15 }, pipeline: { workers: 1 } });
-  t.teardown(() => server.stop());
+  const server = await startServer(t, config, { entry: SERVER_ENTRIES.uws });
   const pool = new LoadgenPool({ port: server.port, kind: 'mjpeg', path: '/video_feed', clients: 3, slow: 1, perProcess: 100, maxProcesses: 1 });
   t.teardown(() => pool.close());
   await pool.open(10000);
   pool.mark();
   pool.stall();
-  await sleep(1000);
-  const rep = await pool.report();
+  const rep = await waitFor(async () => {
+    const x = await pool.report();
+    return x.fastFrames.every((f) => f >= 15) ? x : null;
+  }, 'fifteen frames for each reading client', { timeoutMs: 20000, everyMs: 100 });
   t.equal(rep.slowFrames.length, 1);
   t.equal(rep.fastFrames.length, 2);
   t.ok(rep.fastFrames.every((f) => f >= 5), `fast clients kept receiving (${rep.fastFrames})`);

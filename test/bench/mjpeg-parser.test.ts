@@ -2,7 +2,8 @@ import t from 'tap';
 import net from 'node:net';
 import sharp from 'sharp';
 import { MjpegParser, type MjpegFrameInfo } from '../../bench/mjpeg-parser.js';
-import { startServerProcess } from '../../bench/server-process.js';
+import { SERVER_ENTRIES } from '../../bench/server-process.js';
+import { startServer } from '../helpers/child-server.js';
 
 async function jpeg(w: number, h: number, seed: number): Promise<Buffer> {
   const px = Buffer.alloc(w * h * 3);
@@ -42,10 +43,12 @@ t.test('chunked multipart parts are parsed whatever the read boundaries', async 
   const wire = Buffer.concat([Buffer.from(HEAD + 'Transfer-Encoding: chunked\r\n\r\n'), body]);
   for (const max of [1, 2, 3, 7, 100, 5000, wire.length]) {
     const frames: MjpegFrameInfo[] = [];
+    const heads: string[] = [];
     let ended = false;
-    const p = new MjpegParser({ frame: (f) => frames.push(f), error: (m) => t.fail(m), end: () => (ended = true) });
+    const p = new MjpegParser({ frame: (f) => frames.push(f), part: (h) => heads.push(h), error: (m) => t.fail(m), end: () => (ended = true) });
     feed(p, wire, max, max);
     t.same(frames.map((f) => f.length), jpegs.map((j) => j.length), `lengths, pieces up to ${max} bytes`);
+    t.same(heads, parts.map((x, i) => x.subarray(0, x.length - jpegs[i].length - 2).toString('latin1')), 'each part\'s header block, as sent');
     t.same(frames.map((f) => f.frameId), [10, 11, 12]);
     t.ok(frames.every((f) => f.valid), 'SOI/EOI found');
     t.ok(Math.abs(frames[1].timestamp - 1700000001.123456) < 1e-6, 'X-Timestamp parsed');
@@ -82,6 +85,21 @@ t.test('protocol errors are reported, not swallowed', async (t) => {
   }
 });
 
+t.test('a part body not followed by CRLF is an error (a wrong Content-Length or broken framing)', async (t) => {
+  const good = await jpeg(40, 30, 5);
+  const bare = part(good, 1, 1).subarray(0, -2);
+  for (const [tail, what] of [['', 'nothing'], ['\n', 'LF only'], ['\r', 'CR only']] as const) {
+    const wire = Buffer.concat([Buffer.from(HEAD + '\r\n'), bare, Buffer.from(tail), part(good, 2, 2)]);
+    const frames: MjpegFrameInfo[] = [];
+    const errors: string[] = [];
+    const p = new MjpegParser({ frame: (f) => frames.push(f), error: (m) => errors.push(m) });
+    feed(p, wire, 7);
+    t.equal(frames.length, 1, `${what}: the first part is complete`);
+    t.match(errors, [/part not followed by CRLF/], `${what}: then the framing error`);
+    t.ok(p.done);
+  }
+});
+
 /** Reads `n` frames of /video_feed from a live server; keeps the last JPEG. */
 function readFrames(port: number, n: number): Promise<{ frames: MjpegFrameInfo[]; last: Buffer; headers: Map<string, string> }> {
   return new Promise((resolve, reject) => {
@@ -112,8 +130,8 @@ function readFrames(port: number, n: number): Promise<{ frames: MjpegFrameInfo[]
 
 for (const kind of ['uws', 'node-http'] as const) {
   t.test(`the ${kind} server's /video_feed parses into decodable frames`, async (t) => {
-    const server = await startServerProcess(kind, { streaming: { width: 320, height: 240, fps: 15 }, pipeline: { workers: 1 } });
-    t.teardown(() => server.stop());
+    // The bench's server launcher is not tied to this process; the tests' is (no orphan if this file is killed).
+    const server = await startServer(t, { streaming: { width: 320, height: 240, fps: 15 }, pipeline: { workers: 1 } }, { entry: SERVER_ENTRIES[kind] });
     const { frames, last, headers } = await readFrames(server.port, 5);
     t.match(headers.get('content-type'), /multipart\/x-mixed-replace; ?boundary=frame/);
     t.equal(headers.get('transfer-encoding'), 'chunked');
@@ -123,6 +141,6 @@ for (const kind of ['uws', 'node-http'] as const) {
     t.ok(age >= 0 && age < 5, `X-Timestamp is a recent capture time (${age.toFixed(3)} s ago)`);
     const meta = await sharp(last).metadata();
     t.match(meta, { format: 'jpeg', width: 320, height: 240 });
-    t.equal(await server.stop(), 0, 'exits 0 on SIGTERM');
+    t.equal((await server.stop()).code, 0, 'exits 0 on SIGTERM');
   });
 }

@@ -32,30 +32,35 @@ t.test('upgrade, meta + binary pairs of every length encoding, pings, close', as
     serverFrame(9, Buffer.from('hi')),
     // A fragmented binary message: two frames.
     serverFrame(2, fakeJpeg(50).subarray(0, 20), false), serverFrame(0, fakeJpeg(50).subarray(20)),
-    serverFrame(8, Buffer.from([0x03, 0xe9])),
+    serverFrame(8, Buffer.concat([Buffer.from([0x03, 0xe9]), Buffer.from('Server shutting down')])),
   ]);
   for (const piece of [1, 5, 999, wire.length]) {
     const texts: string[] = [];
     const bins: [number, boolean][] = [];
     const pings: string[] = [];
-    let closed = 0;
+    let closed: [number, string] = [0, ''];
+    let head: [number, string | undefined] = [0, ''];
     const p = new WsParser({
+      head: (status, h) => (head = [status, h.get('upgrade')]),
       text: (m) => texts.push(m), binary: (n, v) => bins.push([n, v]), ping: (b) => pings.push(b.toString()),
-      close: (c) => (closed = c), error: (m) => t.fail(m),
+      close: (c, reason) => (closed = [c, reason]), error: (m) => t.fail(m),
     });
     for (let o = 0; o < wire.length; o += piece) p.push(wire.subarray(o, o + piece));
     t.equal(texts.length, 3, `pieces of ${piece}`);
     t.same(JSON.parse(texts[1]), { type: 'frame', timestamp: 1700000001, frame_id: 1 });
     t.same(bins, [[100, true], [70000, true], [300, true], [50, true]]);
     t.same(pings, ['hi']);
-    t.equal(closed, 1001);
+    t.same(closed, [1001, 'Server shutting down'], 'close code and reason');
+    t.same(head, [101, 'websocket'], 'the upgrade head');
   }
 });
 
 t.test('a refused upgrade and a masked server frame are errors', async (t) => {
   const errors: string[] = [];
   const ev = { text() {}, binary() {}, ping() {}, close() {}, error: (m: string) => errors.push(m) };
-  new WsParser(ev).push(Buffer.from('HTTP/1.1 403 Forbidden\r\n\r\nOrigin not allowed'));
+  let refused = 0;
+  new WsParser({ ...ev, head: (status: number) => (refused = status) }).push(Buffer.from('HTTP/1.1 403 Forbidden\r\n\r\nOrigin not allowed'));
+  t.equal(refused, 403, 'the head event gives the refusal\'s status');
   const p = new WsParser(ev);
   p.push(Buffer.from('HTTP/1.1 101 Switching Protocols\r\n\r\n'));
   p.push(Buffer.from([0x82, 0x81, 1, 2, 3, 4, 5]));

@@ -2,14 +2,17 @@
 // testsrc streams; killing ffmpeg mid-stream shows NO SIGNAL on the same
 // connection and then live frames again; MJPEG output is passed through
 // untouched at the camera's quality and re-encoded for other qualities; a
-// missing ffmpeg or input leaves the server up with NO SIGNAL.
+// missing ffmpeg or input leaves the server up with NO SIGNAL. Child
+// processes: ffmpeg is the server's child, killed and restarted, and what
+// the server logs about it is checked.
 
 import t from 'tap';
 import { mkdtempSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { startServer } from '../helpers/spawn-server.js';
-import { MjpegStream, isNoSignal, hasLavcComment, decode } from '../helpers/mjpeg-stream.js';
+import { startServer } from '../helpers/child-server.js';
+import { decode, hasLavcComment, isNoSignal } from '../helpers/jpeg-frames.js';
+import { openMjpeg } from '../helpers/stream-client.js';
 import { hasCommand, ffmpeg, childPids, FFMPEG_MISSING } from '../helpers/tools.js';
 
 const W = 320;
@@ -29,9 +32,8 @@ if (!hasCommand('ffmpeg')) {
   ffmpeg(['-f', 'lavfi', '-i', `testsrc=size=${W}x${H}:rate=15`, '-t', '3', '-c:v', 'mpeg4', '-q:v', '4', clip]);
 
   t.test('a looping clip streams live frames of the configured size', async (t) => {
-    const srv = await startServer(base({ input: clip, loop: true }));
-    t.teardown(() => srv.stop());
-    const s = new MjpegStream(`${srv.base}/video_feed`);
+    const srv = await startServer(t, base({ input: clip, loop: true }));
+    const s = await openMjpeg(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
     const { part } = await s.until((_p, img) => !isNoSignal(img), 15000);
     const img = await decode(part.jpeg);
@@ -50,15 +52,14 @@ if (!hasCommand('ffmpeg')) {
 
   t.test('killing ffmpeg: NO SIGNAL, then live again, on one connection', async (t) => {
     // A 1.5 s first retry leaves room for several NO SIGNAL frames at 2 fps.
-    const srv = await startServer(base({ input: clip, loop: true, reconnect_min_ms: 1500 }));
-    t.teardown(() => srv.stop());
+    const srv = await startServer(t, base({ input: clip, loop: true, reconnect_min_ms: 1500 }));
     t.teardown(() => {
       if (!t.passing()) t.comment(srv.output());
     });
-    const s = new MjpegStream(`${srv.base}/video_feed`);
+    const s = await openMjpeg(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
     await s.until((_p, img) => !isNoSignal(img), 15000);
-    const pids = childPids(srv.proc.pid!, 'ffmpeg');
+    const pids = childPids(srv.pid, 'ffmpeg');
     t.equal(pids.length, 1, 'one ffmpeg child');
     process.kill(pids[0], 'SIGKILL');
     const down = await s.until((_p, img) => isNoSignal(img), 10000);
@@ -66,8 +67,9 @@ if (!hasCommand('ffmpeg')) {
     const up = await s.until((_p, img) => !isNoSignal(img), 15000);
     t.pass(`live frames again after ${up.skipped} NO SIGNAL frames`);
     t.equal(s.sockets, 1, 'same connection throughout');
+    t.notOk(s.finished, 'and still open');
     t.equal(s.lost, 0, 'the test client kept up');
-    const after = childPids(srv.proc.pid!, 'ffmpeg');
+    const after = childPids(srv.pid, 'ffmpeg');
     t.equal(after.length, 1, 'ffmpeg restarted');
     t.not(after[0], pids[0], 'a new ffmpeg process');
     t.match(srv.output(), /video \(ffmpeg\): degraded: ffmpeg killed by SIGKILL/);
@@ -75,10 +77,9 @@ if (!hasCommand('ffmpeg')) {
   });
 
   t.test('MJPEG output: passthrough at the camera quality, re-encode otherwise', async (t) => {
-    const srv = await startServer(base({ input: clip, loop: true, pixel_format: 'mjpeg' }));
-    t.teardown(() => srv.stop());
-    const camera = new MjpegStream(`${srv.base}/video_feed`);
-    const low = new MjpegStream(`${srv.base}/video_feed?quality=40`);
+    const srv = await startServer(t, base({ input: clip, loop: true, pixel_format: 'mjpeg' }));
+    const camera = await openMjpeg(`${srv.base}/video_feed`);
+    const low = await openMjpeg(`${srv.base}/video_feed?quality=40`);
     t.teardown(() => camera.close());
     t.teardown(() => low.close());
     let passed = 0;
@@ -97,9 +98,8 @@ if (!hasCommand('ffmpeg')) {
 
   t.test('input missing at start: server up with NO SIGNAL, live once it appears', async (t) => {
     const later = path.join(dir, 'later.mp4');
-    const srv = await startServer(base({ input: later, loop: true }));
-    t.teardown(() => srv.stop());
-    const s = new MjpegStream(`${srv.base}/video_feed`);
+    const srv = await startServer(t, base({ input: later, loop: true }));
+    const s = await openMjpeg(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
     const { part } = await s.until((_p, i) => isNoSignal(i), 10000);
     const img = await decode(part.jpeg);
@@ -110,12 +110,12 @@ if (!hasCommand('ffmpeg')) {
     renameSync(path.join(dir, 'tmp.mp4'), later);
     await s.until((_p, i) => !isNoSignal(i), 20000);
     t.equal(s.sockets, 1, 'same connection');
+    t.notOk(s.finished, 'still open');
   });
 
   t.test('ffmpeg not installed: clear error, server stays up', async (t) => {
-    const srv = await startServer(base({ input: clip, ffmpeg_path: path.join(dir, 'no-such-ffmpeg') }));
-    t.teardown(() => srv.stop());
-    const s = new MjpegStream(`${srv.base}/video_feed`);
+    const srv = await startServer(t, base({ input: clip, ffmpeg_path: path.join(dir, 'no-such-ffmpeg') }));
+    const s = await openMjpeg(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
     await s.until((_p, i) => isNoSignal(i), 10000);
     t.match(srv.output(), /unavailable: ffmpeg not found .*apt-get install ffmpeg/);
@@ -124,11 +124,9 @@ if (!hasCommand('ffmpeg')) {
 
 if (hasCommand('ffmpeg')) {
   t.test('http:// MJPEG input: another skyfeed server as the camera', async (t) => {
-    const camera = await startServer({ streaming: { width: W, height: H, fps: 15 }, pipeline: { workers: 1 } });
-    t.teardown(() => camera.stop());
-    const srv = await startServer(base({ input: `${camera.base}/video_feed`, pixel_format: 'mjpeg' }));
-    t.teardown(() => srv.stop());
-    const s = new MjpegStream(`${srv.base}/video_feed`);
+    const camera = await startServer(t, { streaming: { width: W, height: H, fps: 15 }, pipeline: { workers: 1 } });
+    const srv = await startServer(t, base({ input: `${camera.base}/video_feed`, pixel_format: 'mjpeg' }));
+    const s = await openMjpeg(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
     const { part } = await s.until((_p, img) => !isNoSignal(img), 15000);
     const img = await decode(part.jpeg);

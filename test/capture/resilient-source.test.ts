@@ -1,40 +1,17 @@
 // ResilientSource state machine with scripted sessions (in process, real
 // ring and timers): backoff doubling to the cap, degraded → failed, NO SIGNAL
 // frames while down, recovery to healthy, stall detection, forced reconnect,
-// and permanent unavailability.
+// and permanent unavailability. Each wait is for the state it expects; how
+// soon a stall is noticed is in test/timing/source-recovery.test.ts.
 
 import t from 'tap';
 import { RawRing, PixelFormat } from '../../lib/bus/raw-ring.js';
 import { ResilientSource, FAILED_AFTER } from '../../lib/capture/resilient-source.js';
-import { SourceUnavailable, type LiveSession, type SessionEvents } from '../../lib/capture/live-session.js';
+import { SourceUnavailable } from '../../lib/capture/live-session.js';
+import { ScriptedSession as Scripted, SCRIPTED_W as W, SCRIPTED_H as H, type ScriptedMode } from '../helpers/scripted-session.js';
+import { pause, waitFor } from '../helpers/wait.js';
 
-const W = 64;
-const H = 48;
 const newRing = () => RawRing.create({ slots: 4, width: W, height: H, slotBytes: W * H * 3 });
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
-/** A session that fails to start, or runs and writes RGB frames every 20 ms (or stalls). */
-class Scripted implements LiveSession {
-  #timer: NodeJS.Timeout | null = null;
-  constructor(readonly mode: 'fail' | 'run' | 'stall', readonly log: number[]) {}
-  describe() {
-    return 'scripted';
-  }
-  async start(ring: RawRing, ev: SessionEvents) {
-    this.log.push(Date.now());
-    if (this.mode === 'fail') throw new Error('no device');
-    if (this.mode === 'stall') return;
-    this.#timer = setInterval(() => {
-      const seq = (ring.latestSeq() + 1) & 0x7fffffff;
-      ring.beginWrite(seq).fill(200);
-      ring.commitWrite(seq, W * H * 3, PixelFormat.RGB24, Date.now());
-      ev.frame(seq);
-    }, 20);
-  }
-  async stop() {
-    if (this.#timer) clearInterval(this.#timer);
-  }
-}
 
 const opts = { fps: 30, reconnectMinMs: 50, reconnectMaxMs: 200, stallTimeoutMs: 600, noSignalFps: 10 };
 
@@ -46,7 +23,9 @@ t.test('backoff doubles to the cap; degraded then failed; NO SIGNAL frames meanw
   await src.open(ring, { frame: (seq) => seen.push(ring.format(ring.slotOf(seq))) });
   t.equal(src.health().state, 'degraded');
   t.equal(src.health().lastError, 'no device');
-  await sleep(1000);
+  // FAILED_AFTER failures, then two more attempts at the capped backoff.
+  await waitFor(() => src.health().state === 'failed' && starts.length >= FAILED_AFTER + 2 && seen.length >= 5,
+    `state failed after ${FAILED_AFTER + 2} attempts, with NO SIGNAL frames`);
   const h = src.health();
   t.equal(h.state, 'failed', `failed after ${FAILED_AFTER} failures`);
   t.ok(h.consecutiveFailures >= FAILED_AFTER);
@@ -61,14 +40,14 @@ t.test('backoff doubles to the cap; degraded then failed; NO SIGNAL frames meanw
 
 t.test('recovers to healthy; a stalled session is dropped; reconnect() forces an attempt', async (t) => {
   const starts: number[] = [];
-  let mode: 'fail' | 'run' | 'stall' = 'fail';
+  let mode: ScriptedMode = 'fail';
   const src = new ResilientSource('test', () => new Scripted(mode, starts), opts);
   const ring = newRing();
   let frames = 0;
   await src.open(ring, { frame: () => frames++ });
   t.equal(src.health().state, 'degraded');
   mode = 'run';
-  await sleep(400);
+  await waitFor(() => src.health().state === 'healthy' && src.health().frames > 3, 'recovery with live frames');
   let h = src.health();
   t.equal(h.state, 'healthy', 'recovered');
   t.equal(h.consecutiveFailures, 0);
@@ -77,7 +56,7 @@ t.test('recovers to healthy; a stalled session is dropped; reconnect() forces an
 
   mode = 'stall';
   t.equal(await src.reconnect(), false, 'forced reconnect onto a stalled session reports failure');
-  await sleep(900);
+  await waitFor(() => src.health().state !== 'healthy' && /no frame for/.test(src.health().lastError ?? ''), 'the stall to be noticed');
   h = src.health();
   t.not(h.state, 'healthy', `stall detected (${h.state})`);
   t.match(h.lastError, /no frame for/);
@@ -97,7 +76,9 @@ t.test('SourceUnavailable: unavailable, no automatic retries', async (t) => {
   const ring = newRing();
   let frames = 0;
   await src.open(ring, { frame: () => frames++ });
-  await sleep(400);
+  await waitFor(() => frames >= 2, 'NO SIGNAL frames');
+  // A retry loop (50 ms backoff) would have tried again twice by now.
+  await pause(200);
   t.equal(src.health().state, 'unavailable');
   t.equal(src.health().lastError, 'addon not built');
   t.equal(attempts, 1, 'no retry loop');

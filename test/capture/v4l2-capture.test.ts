@@ -3,15 +3,19 @@
 // test/fixtures) with mmap buffers and poll. MJPEG is passed through byte for
 // byte at the camera's quality and re-encoded for others; YUYV is converted;
 // a camera that vanishes mid-stream shows NO SIGNAL on the same connection
-// and comes back by itself.
+// and comes back by itself. Child processes: the native addon runs in the
+// server under the LD_PRELOAD camera.
 
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { rmSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { startServer, type RunningServer } from '../helpers/spawn-server.js';
-import { MjpegStream, isNoSignal, decode } from '../helpers/mjpeg-stream.js';
+import { startServer, type Owner, type RunningServer } from '../helpers/child-server.js';
+import { call } from '../helpers/http.js';
+import { decode, isNoSignal } from '../helpers/jpeg-frames.js';
+import { openMjpeg } from '../helpers/stream-client.js';
+import { waitFor } from '../helpers/wait.js';
 import { hasCommand, CC_MISSING } from '../helpers/tools.js';
 import { makeFakeCamera, FAKE_DEVICE, CAMERA_TAG, type FakeCamera } from '../helpers/fake-camera.js';
 
@@ -21,17 +25,9 @@ const here = path.dirname(fileURLToPath(import.meta.url));
 const devicesModule = path.resolve(here, '../../lib/capture/v4l2-devices.js');
 const addonModule = path.resolve(here, '../../lib/capture/v4l2-addon.js');
 
-/** startServer with extra environment for the child (spawn reads process.env synchronously). */
-function startWithEnv(env: NodeJS.ProcessEnv, config: Record<string, unknown>): Promise<RunningServer> {
-  const saved = { ...process.env };
-  Object.assign(process.env, env);
-  try {
-    return startServer(config);
-  } finally {
-    for (const k of Object.keys(process.env)) if (!(k in saved)) delete process.env[k];
-    Object.assign(process.env, saved);
-  }
-}
+/** A server whose process sees the emulated camera. */
+const startWithCamera = (t: Owner, cam: FakeCamera, config: Record<string, unknown>): Promise<RunningServer> =>
+  startServer(t, config, { env: cam.env() });
 
 const v4l2Config = (source: Record<string, unknown> = {}, streaming: Record<string, unknown> = {}) => ({
   streaming: { width: W, height: H, fps: 30, ...streaming },
@@ -68,10 +64,9 @@ if (!hasCommand('cc', ['--version'])) {
   });
 
   t.test('MJPEG: camera JPEGs passed through untouched; other qualities re-encoded', async (t) => {
-    const srv = await startWithEnv(cam.env(), v4l2Config());
-    t.teardown(() => srv.stop());
-    const camera = new MjpegStream(`${srv.base}/video_feed`);
-    const low = new MjpegStream(`${srv.base}/video_feed?quality=40`);
+    const srv = await startWithCamera(t, cam, v4l2Config());
+    const camera = await openMjpeg(`${srv.base}/video_feed`);
+    const low = await openMjpeg(`${srv.base}/video_feed?quality=40`);
     t.teardown(() => camera.close());
     t.teardown(() => low.close());
     let identical = 0;
@@ -90,9 +85,8 @@ if (!hasCommand('cc', ['--version'])) {
   });
 
   t.test('YUYV: converted to the right colours', async (t) => {
-    const srv = await startWithEnv(cam.env(), v4l2Config({ pixel_format: 'yuyv' }));
-    t.teardown(() => srv.stop());
-    const s = new MjpegStream(`${srv.base}/video_feed`);
+    const srv = await startWithCamera(t, cam, v4l2Config({ pixel_format: 'yuyv' }));
+    const s = await openMjpeg(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
     const { part } = await s.until((_p, i) => !isNoSignal(i), 10000);
     const img = await decode(part.jpeg);
@@ -106,22 +100,24 @@ if (!hasCommand('cc', ['--version'])) {
 
   t.test('camera vanishes mid-stream: NO SIGNAL, then live again on one connection', async (t) => {
     rmSync(cam.unplugFile, { force: true });
-    const srv = await startWithEnv(cam.env(), v4l2Config());
-    t.teardown(() => srv.stop());
+    const srv = await startWithCamera(t, cam, v4l2Config());
     t.teardown(() => rmSync(cam.unplugFile, { force: true }));
-    const s = new MjpegStream(`${srv.base}/video_feed`);
+    const s = await openMjpeg(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
     await s.until((p) => p.jpeg.includes(CAMERA_TAG), 10000);
     writeFileSync(cam.unplugFile, '');
     const down = await s.until((_p, i) => isNoSignal(i), 10000);
     t.pass(`NO SIGNAL once unplugged (${down.skipped} live frames before)`);
     // Stay unplugged across a few reconnection attempts.
-    await new Promise((r) => setTimeout(r, 1500));
+    const attempts = async () => (await call(srv.base, 'GET', '/api/video/health')).body.video.recovery_attempts as number;
+    const a0 = await attempts();
+    await waitFor(async () => (await attempts()) >= a0 + 2, 'two more reconnection attempts while unplugged', { everyMs: 100 });
     await s.until((_p, i) => isNoSignal(i), 5000);
     rmSync(cam.unplugFile);
     const up = await s.until((p) => p.jpeg.includes(CAMERA_TAG), 10000);
     t.pass(`camera frames again after ${up.skipped} NO SIGNAL frames`);
     t.equal(s.sockets, 1, 'same connection throughout');
+    t.notOk(s.finished, 'and still open');
     const out = srv.output();
     t.match(out, /video \(v4l2\): degraded: .*VIDIOC_DQBUF: No such device/);
     t.match(out, /cannot open .*No such file or directory/);
@@ -129,9 +125,8 @@ if (!hasCommand('cc', ['--version'])) {
   });
 
   t.test('a size the camera does not offer: server up, NO SIGNAL, clear error', async (t) => {
-    const srv = await startWithEnv(cam.env(), v4l2Config({}, { width: 800, height: 600 }));
-    t.teardown(() => srv.stop());
-    const s = new MjpegStream(`${srv.base}/video_feed`);
+    const srv = await startWithCamera(t, cam, v4l2Config({}, { width: 800, height: 600 }));
+    const s = await openMjpeg(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
     const { part } = await s.until((_p, i) => isNoSignal(i), 10000);
     const img = await decode(part.jpeg);
@@ -140,9 +135,8 @@ if (!hasCommand('cc', ['--version'])) {
   });
 
   t.test('no such device at start: server up in degraded mode', async (t) => {
-    const srv = await startWithEnv(cam.env(), v4l2Config({ device: '/dev/video-skyfeed-absent' }));
-    t.teardown(() => srv.stop());
-    const s = new MjpegStream(`${srv.base}/video_feed`);
+    const srv = await startWithCamera(t, cam, v4l2Config({ device: '/dev/video-skyfeed-absent' }));
+    const s = await openMjpeg(`${srv.base}/video_feed`);
     t.teardown(() => s.close());
     await s.until((_p, i) => isNoSignal(i), 10000);
     t.match(srv.output(), /degraded: .*cannot open \/dev\/video-skyfeed-absent/);

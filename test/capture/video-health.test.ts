@@ -3,7 +3,7 @@
 import t from 'tap';
 import { videoHealthBody } from '../../lib/capture/video-health.js';
 import type { FrameSource, SourceHealth } from '../../lib/capture/source.js';
-import { startServer } from '../helpers/spawn-server.js';
+import { startInProcess } from '../helpers/in-process.js';
 import { call } from '../helpers/http.js';
 
 const source = (h: SourceHealth): FrameSource => ({
@@ -36,8 +36,7 @@ t.test('maps plain sources and the stale rule', async (t) => {
 });
 
 t.test('server: GET /api/video/health and POST /api/video/reconnect', async (t) => {
-  const srv = await startServer({});
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t);
   const h = await call(srv.base, 'GET', '/api/video/health');
   t.equal(h.status, 200);
   t.match(h.body, { success: true, video: { status: 'healthy', video_source_type: 'synthetic', requested_fps: 30, consecutive_failures: 0 } });

@@ -45,8 +45,7 @@ t.test('file-only keys and source inputs', async (t) => {
 });
 
 t.test('over HTTP: the remote-code-execution probe is refused at every step, even for an admin', async (t) => {
-  const srv = await startInProcess();
-  t.teardown(() => srv.close());
+  const srv = await startInProcess(t);
   const before = (() => { try { return readFileSync(srv.configFile, 'utf8'); } catch { return null; } })();
   const anon = { authorization: '' };
   t.equal((await call(srv.base, 'PUT', '/api/config/source/input_options', { value: ['-f', 'lavfi'] }, anon)).status, 401, 'unauthenticated: 401');
@@ -76,8 +75,7 @@ t.test('over HTTP: the remote-code-execution probe is refused at every step, eve
 });
 
 t.test('a restore that would change a file-only key is refused', async (t) => {
-  const srv = await startInProcess();
-  t.teardown(() => srv.close());
+  const srv = await startInProcess(t);
   writeFileSync(srv.configFile, 'http:\n  max_body_bytes: 4096\n');
   t.equal((await call(srv.base, 'PUT', '/api/config/streaming/fps', { value: 12 })).status, 200);
   const backup = (await call(srv.base, 'GET', '/api/config/history')).body.backups[0].id as string;

@@ -1,5 +1,4 @@
 import t from 'tap';
-import { fork } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -7,7 +6,9 @@ import { fileURLToPath } from 'node:url';
 import { writeFileAtomic, removeStaleTemps } from '../../lib/config/atomic-write.js';
 import { loadConfig } from '../../lib/config/load.js';
 import { ConfigService } from '../../lib/config/config-service.js';
-import { writeConfig, startServerWithFile } from '../helpers/spawn-server.js';
+import { spawnTied } from '../../lib/util/spawn-tied.js';
+import { writeConfig } from '../helpers/child-server.js';
+import { startInProcessWithFile } from '../helpers/in-process.js';
 import { call } from '../helpers/http.js';
 
 const fixture = path.join(path.dirname(fileURLToPath(import.meta.url)), '../fixtures/save-and-hang.js');
@@ -28,7 +29,9 @@ t.test('a save killed between the temp write and the rename leaves the old file 
 
   // The real save routine runs in a child; its injected hook parks it right
   // before rename(2), and we SIGKILL it there: no cleanup code can run.
-  const child = fork(fixture, [file, 'streaming', 'fps', '12'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  // Tied to this process: if the test dies while the child hangs, the kernel kills the child.
+  const child = spawnTied(process.execPath, [fixture, file, 'streaming', 'fps', '12'], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
+  t.teardown(() => child.kill('SIGKILL'));
   const { temp } = await new Promise<{ temp: string }>((resolve, reject) => {
     child.once('message', (m) => resolve(m as { temp: string }));
     child.once('exit', (code) => reject(new Error(`fixture exited early (${code})`)));
@@ -44,8 +47,7 @@ t.test('a save killed between the temp write and the rename leaves the old file 
   t.ok(readdirSync(path.join(path.dirname(file), 'backups', 'user')).some((n) => n.startsWith('config_')), 'the backup was taken first');
 
   // Next start: the server runs on the old file and clears the stale temp.
-  const srv = await startServerWithFile(file);
-  t.teardown(() => srv.stop());
+  const srv = await startInProcessWithFile(t, file);
   t.equal((await call(srv.base, 'GET', '/api/config/current')).body.config.streaming.fps, 25);
   t.equal((await call(srv.base, 'PUT', '/api/config/streaming/fps', { value: 20 })).status, 200, 'saving works again');
   t.notOk(existsSync(temp), 'stale temp removed');

@@ -1,6 +1,6 @@
 import t from 'tap';
 import { loadConfig, ConfigError } from '../../lib/config/load.js';
-import { writeConfig, runExpectingFailure } from '../helpers/spawn-server.js';
+import { writeConfig, runExpectingFailure } from '../helpers/child-server.js';
 
 t.test('defaults hold the contract keys', async (t) => {
   const c = loadConfig();
@@ -68,14 +68,8 @@ t.test('the server refuses to start on an invalid file and names the key', async
 });
 
 t.test('refuses to start on the pure-JS uWebSockets.js fallback', async (t) => {
-  const { spawn } = await import('node:child_process');
-  const { mainJs } = await import('../helpers/spawn-server.js');
   // The package's own switch: it then loads its slow JS server, which must be detected.
-  const proc = spawn(process.execPath, [mainJs, '--port', '0'], { env: { ...process.env, UWS_USE_FALLBACK: '1' } });
-  let out = '';
-  proc.stdout.on('data', (d) => (out += d));
-  proc.stderr.on('data', (d) => (out += d));
-  const code = await new Promise((r) => proc.once('exit', r));
+  const { code, output: out } = await runExpectingFailure('', ['--port', '0'], 15000, { UWS_USE_FALLBACK: '1' });
   t.equal(code, 1);
   t.match(out, /native binary did not load/);
   t.notMatch(out, /listening/);

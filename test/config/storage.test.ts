@@ -8,7 +8,8 @@ import path from 'node:path';
 import { ConfigService } from '../../lib/config/config-service.js';
 import { loadConfig } from '../../lib/config/load.js';
 import { writeFileAtomic } from '../../lib/config/atomic-write.js';
-import { runExpectingFailure, startServerWithFile } from '../helpers/spawn-server.js';
+import { runExpectingFailure } from '../helpers/child-server.js';
+import { startInProcessWithFile } from '../helpers/in-process.js';
 import { call } from '../helpers/http.js';
 
 const dirWith = (files: Record<string, string>) => {
@@ -38,12 +39,12 @@ t.test('two config files in one directory keep separate backups and audits', asy
 t.test('the audit trail is there after a restart', async (t) => {
   const dir = dirWith({ 'user.yaml': 'http:\n  host: 127.0.0.1\n  port: 0\n' });
   const file = path.join(dir, 'user.yaml');
-  let srv = await startServerWithFile(file);
+  let srv = await startInProcessWithFile(t, file);
   await call(srv.base, 'PUT', '/api/config/streaming/fps', { value: 12 });
   await call(srv.base, 'PUT', '/api/config/streaming/quality', { value: 70 });
-  await srv.stop();
-  srv = await startServerWithFile(file);
-  t.teardown(() => srv.stop());
+  // A restart: a new server on the same file.
+  await srv.close();
+  srv = await startInProcessWithFile(t, file);
   const entries = (await call(srv.base, 'GET', '/api/config/audit')).body.entries;
   t.match(entries, [{ parameter: 'quality', new_value: 70, client: /127\.0\.0\.1 \(env:SKYFEED_ADMIN_TOKEN\)/ }, { parameter: 'fps', new_value: 12 }]);
 });

@@ -1,8 +1,10 @@
 // Small fetch wrapper for JSON APIs: status, parsed body, headers. It sends
 // the test servers' admin token unless the caller passes its own
-// `authorization` header ('' sends none).
+// `authorization` header ('' sends none). Also: a probe for a stream that
+// should be refused, and a wait for the server's first camera frame.
 
-import { TEST_ADMIN_TOKEN } from './spawn-server.js';
+import { TEST_ADMIN_TOKEN } from './child-server.js';
+import { waitFor } from './wait.js';
 
 export interface JsonReply {
   status: number;
@@ -38,12 +40,29 @@ export async function call(base: string, method: string, path: string, body?: un
   return { status: res.status, body: parsed, headers: res.headers };
 }
 
-/** Waits until `check` passes or `ms` elapse. */
-export async function waitFor(check: () => Promise<boolean> | boolean, ms = 5000): Promise<boolean> {
-  const end = Date.now() + ms;
-  while (Date.now() < end) {
-    if (await check()) return true;
-    await new Promise((r) => setTimeout(r, 50));
+/**
+ * GET on a stream URL where a refusal is expected: its status and parsed
+ * body. A stream that opens instead is cancelled at once (its body never
+ * ends, so reading it would hang the test until tap's timeout).
+ */
+export async function streamRefusal(url: string, headers: Record<string, string> = {}): Promise<JsonReply> {
+  const res = await fetch(url, { headers });
+  if (res.status === 200) {
+    await res.body?.cancel();
+    return { status: res.status, body: null, headers: res.headers };
   }
-  return false;
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed, headers: res.headers };
+}
+
+/** Waits until the server has video (commands are refused with 409 before its first camera frame). */
+export async function waitForVideo(base: string, timeoutMs = 10000): Promise<void> {
+  await waitFor(async () => (await call(base, 'GET', '/status')).body.video_status === 'healthy', 'the first camera frame (video_status healthy)',
+    { timeoutMs, everyMs: 50 });
 }

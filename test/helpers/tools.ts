@@ -3,7 +3,7 @@
 // skips silently.
 
 import { spawnSync } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, readlinkSync } from 'node:fs';
 
 export function hasCommand(cmd: string, args = ['-version']): boolean {
   const r = spawnSync(cmd, args, { stdio: 'ignore' });
@@ -37,4 +37,37 @@ export function childPids(ppid: number, comm: string): number[] {
     }
   }
   return out;
+}
+
+/** Whether process `pid` holds a UDP socket bound to local port `port` (Linux /proc). */
+export function holdsUdpPort(pid: number, port: number): boolean {
+  const inodes = new Set<string>();
+  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
+    let text = '';
+    try {
+      text = readFileSync(table, 'utf8');
+    } catch {
+      continue; // no IPv6
+    }
+    for (const line of text.split('\n').slice(1)) {
+      const f = line.trim().split(/\s+/);
+      if (f.length > 9 && parseInt(f[1].split(':')[1], 16) === port) inodes.add(f[9]);
+    }
+  }
+  if (inodes.size === 0) return false;
+  let fds: string[];
+  try {
+    fds = readdirSync(`/proc/${pid}/fd`);
+  } catch {
+    return false; // the process is gone
+  }
+  for (const fd of fds) {
+    try {
+      const m = /^socket:\[(\d+)\]$/.exec(readlinkSync(`/proc/${pid}/fd/${fd}`));
+      if (m && inodes.has(m[1])) return true;
+    } catch {
+      // the fd closed while we looked
+    }
+  }
+  return false;
 }

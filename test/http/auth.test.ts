@@ -6,10 +6,10 @@ import t from 'tap';
 import { spawnSync } from 'node:child_process';
 import { readFileSync, statSync, existsSync } from 'node:fs';
 import path from 'node:path';
-import { wsUpgradeStatus } from '../helpers/ws-client.js';
-import { mainJs, startServer, startServerWithFile, writeConfig, TEST_ADMIN_TOKEN } from '../helpers/spawn-server.js';
-import { startInProcess } from '../helpers/in-process.js';
-import { call } from '../helpers/http.js';
+import { openMjpeg, wsUpgradeStatus } from '../helpers/stream-client.js';
+import { mainJs, startServer, startServerWithFile, writeConfig, TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
+import { startInProcess, startInProcessWithFile } from '../helpers/in-process.js';
+import { call, streamRefusal } from '../helpers/http.js';
 
 const bearer = (tok: string) => ({ authorization: `Bearer ${tok}` });
 const local = { http: { host: '127.0.0.1', port: 0 } };
@@ -17,7 +17,8 @@ const local = { http: { host: '127.0.0.1', port: 0 } };
 t.test('first start with no token: an admin token is created, printed once, stored only as a 0600 hash', async (t) => {
   const file = writeConfig(local);
   const tokensFile = path.join(path.dirname(file), 'tokens.json');
-  let srv = await startServerWithFile(file, [], { SKYFEED_ADMIN_TOKEN: '' });
+  // A child process: what the server prints at start is the point.
+  let srv = await startServerWithFile(t, file, { env: { SKYFEED_ADMIN_TOKEN: '' } });
   const m = /\n\s+(sf_[A-Za-z0-9_-]{43})\n/.exec(srv.output());
   t.ok(m, 'the token is on the console');
   const token = m![1];
@@ -29,15 +30,13 @@ t.test('first start with no token: an admin token is created, printed once, stor
   t.not((await call(srv.base, 'POST', '/commands/stop_tracking', undefined, bearer(token))).status, 401, 'the printed token works');
   t.equal((await call(srv.base, 'GET', '/api/config/audit', undefined, bearer(TEST_ADMIN_TOKEN))).status, 401, 'no environment token this time');
   await srv.stop();
-  srv = await startServerWithFile(file, [], { SKYFEED_ADMIN_TOKEN: '' });
-  t.teardown(() => srv.stop());
+  srv = await startServerWithFile(t, file, { env: { SKYFEED_ADMIN_TOKEN: '' } });
   t.notMatch(srv.output(), /sf_[A-Za-z0-9_-]{43}/, 'a restart prints no token');
   t.equal((await call(srv.base, 'GET', '/api/config/audit', undefined, bearer(token))).status, 200, 'and the first one still works');
 });
 
 t.test('SKYFEED_ADMIN_TOKEN is an admin token, never written; a short one is refused at start', async (t) => {
-  const srv = await startServer({});
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t);
   t.equal((await call(srv.base, 'GET', '/api/config/audit')).status, 200, 'the tests\' environment token is admin');
   t.notOk(existsSync(path.join(path.dirname(srv.configFile), 'tokens.json')), 'nothing created or stored when the environment has one');
   const short = spawnSync(process.execPath, [mainJs, '--config', writeConfig(local)], { env: { ...process.env, SKYFEED_ADMIN_TOKEN: 'abc' }, encoding: 'utf8', timeout: 10000 });
@@ -46,8 +45,7 @@ t.test('SKYFEED_ADMIN_TOKEN is an admin token, never written; a short one is ref
 });
 
 t.test('401 with WWW-Authenticate, 403 for a low role; viewer_access token closes video', async (t) => {
-  const srv = await startInProcess({ auth: { viewer_access: 'token' } });
-  t.teardown(() => srv.close());
+  const srv = await startInProcess(t, { auth: { viewer_access: 'token' } });
   const viewer = await srv.server.context.auth.tokens.create('cam-viewer', 'viewer');
   const none = await fetch(`${srv.base}/status`);
   t.equal(none.status, 401);
@@ -63,16 +61,15 @@ t.test('401 with WWW-Authenticate, 403 for a low role; viewer_access token close
   const snap = await fetch(`${srv.base}/snapshot?token=${viewer}`);
   t.equal(snap.status, 200);
   t.equal(snap.headers.get('content-type'), 'image/jpeg');
-  const feed = await fetch(`${srv.base}/video_feed?fps=5&token=${encodeURIComponent(viewer)}`);
+  const feed = await openMjpeg(`${srv.base}/video_feed?fps=5&token=${encodeURIComponent(viewer)}`);
   t.equal(feed.status, 200);
-  await feed.body?.cancel();
-  t.equal((await fetch(`${srv.base}/video_feed`)).status, 401);
+  feed.close();
+  t.equal((await streamRefusal(`${srv.base}/video_feed`)).status, 401);
   t.equal((await fetch(`${srv.base}/`)).status, 200, 'the page itself is public (it asks for the token)');
 });
 
 t.test('login sets an HttpOnly SameSite=Strict cookie that works for commands and WebSockets; logout ends it', async (t) => {
-  const srv = await startInProcess({ auth: { viewer_access: 'token' } });
-  t.teardown(() => srv.close());
+  const srv = await startInProcess(t, { auth: { viewer_access: 'token' } });
   const op = await srv.server.context.auth.tokens.create('gcs', 'operator');
   t.equal((await call(srv.base, 'POST', '/api/auth/login', { token: 'sf_nope' }, { authorization: '' })).status, 401);
   const login = await call(srv.base, 'POST', '/api/auth/login', { token: op }, { authorization: '' });
@@ -93,8 +90,7 @@ t.test('login sets an HttpOnly SameSite=Strict cookie that works for commands an
 });
 
 t.test('admins create, list and revoke tokens; revoking ends its sessions; the token is shown once', async (t) => {
-  const srv = await startInProcess();
-  t.teardown(() => srv.close());
+  const srv = await startInProcess(t);
   const made = await call(srv.base, 'POST', '/api/auth/tokens', { name: 'laptop', role: 'operator' });
   t.equal(made.status, 201);
   const tok = made.body.token as string;
@@ -116,8 +112,7 @@ t.test('admins create, list and revoke tokens; revoking ends its sessions; the t
 });
 
 t.test('repeated wrong tokens lock the address out for the window, even with a right token', async (t) => {
-  const srv = await startInProcess({ rate_limit: { window_s: 60, max_requests: 5, max_clients: 64 } });
-  t.teardown(() => srv.close());
+  const srv = await startInProcess(t, { rate_limit: { window_s: 60, max_requests: 5, max_clients: 64 } });
   for (let i = 0; i < 5; i++) t.equal((await fetch(`${srv.base}/status`, { headers: bearer(`sf_guess_${i}_xxxxxxxxxxxx`) })).status, 401);
   const locked = await fetch(`${srv.base}/status`, { headers: bearer(TEST_ADMIN_TOKEN) });
   t.equal(locked.status, 429);
@@ -126,8 +121,7 @@ t.test('repeated wrong tokens lock the address out for the window, even with a r
 });
 
 t.test('auth.enabled false: everything is allowed and the start-up says so loudly', async (t) => {
-  const srv = await startServer({ auth: { enabled: false } }, []);
-  t.teardown(() => srv.stop());
+  const srv = await startServer(t, { auth: { enabled: false } });
   t.match(srv.output(), /WARNING: auth\.enabled is false/);
   t.equal((await call(srv.base, 'GET', '/api/config/audit', undefined, { authorization: '' })).status, 200);
 });
@@ -139,8 +133,7 @@ t.test('the token CLI adds, lists and revokes tokens in the config\'s tokens fil
   t.equal(add.status, 0, add.stderr);
   const tok = /^(sf_\S+)/.exec(add.stdout)![1];
   t.match(run('list').stdout, /ground-station\toperator/);
-  const srv = await startServerWithFile(file);
-  t.teardown(() => srv.stop());
+  const srv = await startInProcessWithFile(t, file);
   t.match((await call(srv.base, 'GET', '/api/auth/whoami', undefined, bearer(tok))).body, { role: 'operator', name: 'ground-station' });
   t.equal(run('add', 'x', 'pilot').status, 2, 'unknown role: usage error');
   t.equal(run('revoke', 'ground-station').status, 0);

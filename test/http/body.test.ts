@@ -1,7 +1,7 @@
 import t from 'tap';
 import { readFileSync } from 'node:fs';
 import { parseJsonSafely, isJsonContentType } from '../../lib/http/body.js';
-import { startServer } from '../helpers/spawn-server.js';
+import { startInProcess } from '../helpers/in-process.js';
 import { adminAuth, call } from '../helpers/http.js';
 
 t.test('parser refuses prototype keys at any depth', async (t) => {
@@ -17,8 +17,7 @@ t.test('parser refuses prototype keys at any depth', async (t) => {
 });
 
 t.test('server: 413, 400, 415, 422 and forbidden keys; nothing is written', async (t) => {
-  const srv = await startServer({ http: { max_body_bytes: 1024 }, rate_limit: { window_s: 60, max_requests: 1000, max_clients: 64 } });
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t, { http: { max_body_bytes: 1024 }, rate_limit: { window_s: 60, max_requests: 1000, max_clients: 64 } });
   const before = readFileSync(srv.configFile, 'utf8');
   const put = '/api/config/streaming/quality';
 

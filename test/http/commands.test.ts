@@ -1,13 +1,13 @@
 import t from 'tap';
-import { startServer } from '../helpers/spawn-server.js';
-import { call, waitFor } from '../helpers/http.js';
+import { startInProcess } from '../helpers/in-process.js';
+import { call, waitForVideo } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('commands over HTTP: success paths, 422, 400, flags in /status', async (t) => {
-  const srv = await startServer({ rate_limit: { window_s: 60, max_requests: 1000, max_clients: 64 } });
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t, { rate_limit: { window_s: 60, max_requests: 1000, max_clients: 64 } });
   const b = srv.base;
   // Commands are refused until the first frame; wait for it like a client would.
-  t.ok(await waitFor(async () => (await call(b, 'GET', '/status')).body.video_status === 'healthy'), 'video up');
+  t.ok(await waitFor(async () => (await call(b, 'GET', '/status')).body.video_status === 'healthy', 'video up', { timeoutMs: 5000, everyMs: 50 }), 'video up');
 
   const norm = await call(b, 'POST', '/commands/start_tracking', { x: 0.25, y: 0.25, width: 0.5, height: 0.5 });
   t.equal(norm.status, 200);
@@ -45,9 +45,10 @@ t.test('commands over HTTP: success paths, 422, 400, flags in /status', async (t
 });
 
 t.test('state changes from a foreign browser origin are refused (CSRF)', async (t) => {
-  const srv = await startServer({ http: { cors: { origins: ['http://ground.example'], allow_credentials: false, max_age_s: 60 } } });
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t, { http: { cors: { origins: ['http://ground.example'], allow_credentials: false, max_age_s: 60 } } });
   const b = srv.base;
+  // Commands are refused (409) until the first frame; this test is about origins.
+  await waitForVideo(b);
   const evil = await call(b, 'POST', '/commands/start_offboard_mode', undefined, { origin: 'http://evil.example' });
   t.equal(evil.status, 403);
   t.equal((await call(b, 'GET', '/status')).body.following_active, false, 'nothing happened');
@@ -64,10 +65,10 @@ t.test('state changes from a foreign browser origin are refused (CSRF)', async (
 t.test('commands are refused with 409 while the camera has never delivered a frame', async (t) => {
   // The ffmpeg input does not exist: the source fails, viewers get NO SIGNAL
   // frames, and those must not count as video for the vision loop.
-  const srv = await startServer({ source: { type: 'ffmpeg', input: '/nonexistent/skyfeed-test.mp4', reconnect_min_ms: 200, reconnect_max_ms: 400 } });
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t, { source: { type: 'ffmpeg', input: '/nonexistent/skyfeed-test.mp4', reconnect_min_ms: 200, reconnect_max_ms: 400 } });
   const b = srv.base;
-  t.ok(await waitFor(async () => (await call(b, 'GET', '/api/video/health')).body.status !== 'healthy'), 'the source reports it has no video');
+  t.ok(await waitFor(async () => (await call(b, 'GET', '/api/video/health')).body.status !== 'healthy', 'the source to report no video',
+    { timeoutMs: 5000, everyMs: 50 }), 'the source reports it has no video');
   // Let NO SIGNAL frames flow through the pipeline first: a viewer makes it encode them.
   // (The source retries every 200-400 ms and shows NO SIGNAL only between
   // attempts, so on a loaded machine one snapshot wait can miss them all.)
@@ -77,7 +78,7 @@ t.test('commands are refused with 409 while the camera has never delivered a fra
     await snap.arrayBuffer();
     snapStatus = snap.status;
     return snap.status === 200;
-  }, 20000), `viewers still get a (NO SIGNAL) picture (${snapStatus})`);
+  }, 'a (NO SIGNAL) snapshot', { timeoutMs: 20000, everyMs: 50 }), `viewers still get a (NO SIGNAL) picture (${snapStatus})`);
   for (const [path, body] of [
     ['/commands/start_tracking', { x: 0.25, y: 0.25, width: 0.5, height: 0.5 }],
     ['/commands/toggle_smart_mode', undefined],

@@ -1,6 +1,7 @@
 import t from 'tap';
 import { readFileSync, writeFileSync } from 'node:fs';
-import { startServer, startServerWithFile, writeConfig } from '../helpers/spawn-server.js';
+import { writeConfig } from '../helpers/child-server.js';
+import { startInProcess, startInProcessWithFile } from '../helpers/in-process.js';
 import { call } from '../helpers/http.js';
 
 const limits = { rate_limit: { window_s: 60, max_requests: 1000, max_clients: 64 } };
@@ -23,8 +24,7 @@ function commentedFile(): string {
 }
 
 t.test('reads: current, section, schema, default, diff, history', async (t) => {
-  const srv = await startServerWithFile(commentedFile());
-  t.teardown(() => srv.stop());
+  const srv = await startInProcessWithFile(t, commentedFile());
   const b = srv.base;
   const cur = await call(b, 'GET', '/api/config/current');
   t.equal(cur.status, 200);
@@ -54,7 +54,7 @@ t.test('reads: current, section, schema, default, diff, history', async (t) => {
 t.test('PUT: validated, backed up, saved with comments, audited, survives a restart', async (t) => {
   const file = commentedFile();
   const original = readFileSync(file, 'utf8');
-  let srv = await startServerWithFile(file);
+  let srv = await startInProcessWithFile(t, file);
   const b = () => srv.base;
 
   const r = await call(b(), 'PUT', '/api/config/streaming/width', { value: 320 });
@@ -85,9 +85,9 @@ t.test('PUT: validated, backed up, saved with comments, audited, survives a rest
   const firstBackup = hist.backups[1];
   t.equal(firstBackup.id, r.body.backup_id);
 
-  await srv.stop();
-  srv = await startServerWithFile(file);
-  t.teardown(() => srv.stop());
+  // A restart: a new server on the same file.
+  await srv.close();
+  srv = await startInProcessWithFile(t, file);
   const cur = (await call(b(), 'GET', '/api/config/current')).body.config;
   t.equal(cur.streaming.width, 320);
   t.equal(cur.streaming.quality, 60);
@@ -107,8 +107,7 @@ t.test('PUT: validated, backed up, saved with comments, audited, survives a rest
 });
 
 t.test('PUT errors: 404, 422 listing each violation, cross-checks; nothing written', async (t) => {
-  const srv = await startServer(limits);
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t, limits);
   const b = srv.base;
   const before = readFileSync(srv.configFile, 'utf8');
   t.equal((await call(b, 'PUT', '/api/config/nope/fps', { value: 1 })).status, 404, 'unknown section');
@@ -129,8 +128,7 @@ t.test('PUT errors: 404, 422 listing each violation, cross-checks; nothing writt
 });
 
 t.test('revert and diff', async (t) => {
-  const srv = await startServer(limits);
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t, limits);
   const b = srv.base;
   await call(b, 'PUT', '/api/config/streaming/min_fps', { value: 5 });
   t.ok((await call(b, 'GET', '/api/config/diff')).body.differences.some((d: Record<string, unknown>) => d.parameter === 'min_fps'));
@@ -143,8 +141,7 @@ t.test('revert and diff', async (t) => {
 });
 
 t.test('concurrent PUTs never interleave and none is lost', async (t) => {
-  const srv = await startServer(limits);
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t, limits);
   const b = srv.base;
   const params: [string, string, unknown][] = [
     ['streaming', 'adapt_down_ms', 1234], ['streaming', 'adapt_up_ms', 4321], ['streaming', 'max_http_clients', 77],
@@ -169,8 +166,7 @@ t.test('concurrent PUTs never interleave and none is lost', async (t) => {
 });
 
 t.test('the newest 20 backups are kept', async (t) => {
-  const srv = await startServer(limits);
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t, limits);
   for (let i = 0; i < 23; i++) await call(srv.base, 'PUT', '/api/config/streaming/cache_ttl_ms', { value: 100 + i });
   const hist = (await call(srv.base, 'GET', '/api/config/history')).body;
   t.equal(hist.count, 20);

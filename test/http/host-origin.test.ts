@@ -4,11 +4,11 @@
 import t from 'tap';
 import { request } from 'node:http';
 import { hostname } from 'node:os';
-import { wsUpgradeStatus } from '../helpers/ws-client.js';
+import { wsUpgradeStatus } from '../helpers/stream-client.js';
 import { hostName, hostPolicy } from '../../lib/http/auth/host-policy.js';
 import { corsPolicy } from '../../lib/http/cors.js';
 import { startInProcess } from '../helpers/in-process.js';
-import { TEST_ADMIN_TOKEN } from '../helpers/spawn-server.js';
+import { TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
 
 /** A raw request with exactly these headers (fetch would not let us set Host). */
 function raw(port: number, method: string, path: string, headers: Record<string, string>, body?: string): Promise<{ status: number; body: string }> {
@@ -49,8 +49,7 @@ t.test('same origin compares scheme, host and port', async (t) => {
 });
 
 t.test('the rebinding request from the issue gets 403, its WebSocket too; our own names work', async (t) => {
-  const srv = await startInProcess({ http: { allowed_hosts: ['skyfeed.example.net'] } });
-  t.teardown(() => srv.close());
+  const srv = await startInProcess(t, { http: { allowed_hosts: ['skyfeed.example.net'] } });
   const auth = { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' };
   const evil = await raw(srv.port, 'PUT', '/api/config/streaming/quality', { ...auth, host: `evil.example:${srv.port}`, origin: `http://evil.example:${srv.port}` }, '{"value":85}');
   t.equal(evil.status, 403);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { startServer } from '../helpers/spawn-server.js';
+import { startInProcess } from '../helpers/in-process.js';
 import { call } from '../helpers/http.js';
 import { schemas } from '../../lib/http/api-schemas.js';
 
@@ -15,11 +15,11 @@ const expected: [string, string][] = [
   ['get', '/'], ['get', '/video_feed'], ['get', '/snapshot'], ['get', '/ws/video_feed'], ['get', '/openapi.json'], ['get', '/docs'],
   ['post', '/api/auth/login'], ['post', '/api/auth/logout'], ['get', '/api/auth/whoami'],
   ['get', '/api/auth/tokens'], ['post', '/api/auth/tokens'], ['delete', '/api/auth/tokens/{name}'],
+  ['get', '/ws/webrtc_signaling'], ['post', '/whep'], ['patch', '/whep/{id}'], ['delete', '/whep/{id}'],
 ];
 
 t.test('/openapi.json documents every endpoint with the validating schemas; /docs renders it', async (t) => {
-  const srv = await startServer({});
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t);
   const doc = (await call(srv.base, 'GET', '/openapi.json')).body;
   t.equal(doc.openapi, '3.1.0');
   for (const [m, p] of expected) t.ok(doc.paths[p]?.[m], `${m.toUpperCase()} ${p}`);
@@ -36,7 +36,7 @@ t.test('/openapi.json documents every endpoint with the validating schemas; /doc
 
   // Each documented JSON path really answers (not 404) — docs and routes agree.
   for (const [m, p] of expected) {
-    if (m !== 'get' || p.includes('{') || p === '/video_feed' || p === '/' || p === '/ws/video_feed') continue;
+    if (m !== 'get' || p.includes('{') || p === '/video_feed' || p === '/' || p.startsWith('/ws/')) continue;
     t.not((await fetch(srv.base + p)).status, 404, `GET ${p} exists`);
   }
 

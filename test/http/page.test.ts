@@ -1,25 +1,14 @@
 // GET /: the minimal page, in a real headless Chromium (Debian's package).
 
 import t from 'tap';
-import { existsSync } from 'node:fs';
-import { chromium } from 'playwright-core';
-import { startServer, TEST_ADMIN_TOKEN } from '../helpers/spawn-server.js';
-
-const CHROMIUM = '/usr/bin/chromium';
+import { launchChromium } from '../helpers/browser.js';
+import { TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
+import { startInProcess } from '../helpers/in-process.js';
 
 t.test('the page shows the live stream and a stats line', async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    // CI installs Debian's chromium (.ci/run); elsewhere say so plainly.
-    t.fail(`${CHROMIUM} is missing: apt-get install chromium`);
-    return;
-  }
-  const srv = await startServer();
-  t.teardown(() => srv.stop());
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
-  t.teardown(() => browser.close());
+  const srv = await startInProcess(t);
+  const browser = await launchChromium(t);
+  if (!browser) return;
   const page = await browser.newPage();
   await page.goto(`${srv.base}/`);
   // The <img> is decoding the MJPEG stream: its size becomes the frame's.
@@ -37,17 +26,9 @@ t.test('the page shows the live stream and a stats line', async (t) => {
 });
 
 t.test('with viewer_access token the page asks for a token, logs in and plays', async (t) => {
-  if (!existsSync(CHROMIUM)) {
-    t.fail(`${CHROMIUM} is missing: apt-get install chromium`);
-    return;
-  }
-  const srv = await startServer({ auth: { viewer_access: 'token' } });
-  t.teardown(() => srv.stop());
-  const browser = await chromium.launch({
-    executablePath: CHROMIUM,
-    args: ['--headless', '--no-sandbox', '--disable-background-networking', '--disable-gpu', '--no-first-run', '--disable-component-update', '--disable-sync'],
-  });
-  t.teardown(() => browser.close());
+  const srv = await startInProcess(t, { auth: { viewer_access: 'token' } });
+  const browser = await launchChromium(t);
+  if (!browser) return;
   const page = await browser.newPage();
   await page.goto(`${srv.base}/`);
   await page.waitForSelector('#login.shown', { timeout: 10000 });

@@ -3,9 +3,9 @@
 // without anyone writing a test for it.
 
 import t from 'tap';
-import { wsUpgradeStatus } from '../helpers/ws-client.js';
+import { wsUpgradeStatus } from '../helpers/stream-client.js';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
-import { TEST_ADMIN_TOKEN } from '../helpers/spawn-server.js';
+import { TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
 import type { RouteEntry } from '../../lib/http/router.js';
 import type { Access, Role } from '../../lib/http/auth/roles.js';
 
@@ -57,9 +57,8 @@ const limits = { rate_limit: { window_s: 10, max_requests: 20000, max_clients: 6
 
 for (const viewerAccess of ['open', 'token'] as const) {
   t.test(`every route, every role (auth.viewer_access ${viewerAccess})`, async (t) => {
-    const srv = await startInProcess({ ...limits, auth: { viewer_access: viewerAccess } });
-    t.teardown(() => srv.close());
-    const routes = srv.server.routes;
+    const srv = await startInProcess(t, { ...limits, auth: { viewer_access: viewerAccess } });
+      const routes = srv.server.routes;
     t.ok(routes.length >= 35, `the table lists the routes (${routes.length})`);
     for (const kind of ['get', 'post', 'put', 'del', 'ws'] as const) t.ok(routes.some((r) => r.method === kind), `it has ${kind} routes`);
     const who = await callers(srv);
@@ -75,8 +74,7 @@ for (const viewerAccess of ['open', 'token'] as const) {
 }
 
 t.test('the docs state each route\'s role as the router enforces it', async (t) => {
-  const srv = await startInProcess();
-  t.teardown(() => srv.close());
+  const srv = await startInProcess(t);
   const doc = await (await fetch(`${srv.base}/openapi.json`)).json() as { paths: Record<string, Record<string, Record<string, unknown>>> };
   for (const r of srv.server.routes) {
     const p = r.path.replace(/:([A-Za-z_]+)/g, '{$1}');
@@ -86,8 +84,7 @@ t.test('the docs state each route\'s role as the router enforces it', async (t) 
 });
 
 t.test('the roles the issue names', async (t) => {
-  const srv = await startInProcess();
-  t.teardown(() => srv.close());
+  const srv = await startInProcess(t);
   const access = (m: string, p: string) => srv.server.routes.find((r) => r.method === m && r.path === p)?.access;
   for (const p of ['/video_feed', '/snapshot', '/stats', '/status', '/telemetry/tracker_data', '/telemetry/follower_data']) t.equal(access('get', p), 'viewer', p);
   t.equal(access('ws', '/ws/video_feed'), 'viewer');

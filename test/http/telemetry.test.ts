@@ -1,10 +1,10 @@
 import t from 'tap';
-import { startServer } from '../helpers/spawn-server.js';
-import { call, waitFor } from '../helpers/http.js';
+import { startInProcess } from '../helpers/in-process.js';
+import { call } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('telemetry: {} when idle, commanded box and follower state after commands', async (t) => {
-  const srv = await startServer({});
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t);
   const b = srv.base;
   t.same((await call(b, 'GET', '/telemetry/tracker_data')).body, {});
   t.same((await call(b, 'GET', '/telemetry/follower_data')).body, {});
@@ -12,7 +12,8 @@ t.test('telemetry: {} when idle, commanded box and follower state after commands
   for (const k of ['smart_mode_active', 'tracking_started', 'segmentation_active', 'following_active', 'video_status', 'streaming', 'clients', 'uptime', 'timestamp']) {
     t.ok(k in st, `/status has ${k}`);
   }
-  t.ok(await waitFor(async () => (await call(b, 'POST', '/commands/start_tracking', { x: 0.5, y: 0.5, width: 0.25, height: 0.25 })).status === 200));
+  t.ok(await waitFor(async () => (await call(b, 'POST', '/commands/start_tracking', { x: 0.5, y: 0.5, width: 0.25, height: 0.25 })).status === 200,
+    'start_tracking to be accepted (after the first frame)', { timeoutMs: 5000, everyMs: 50 }));
   const td = (await call(b, 'GET', '/telemetry/tracker_data')).body;
   t.match(td, {
     bounding_box: [320, 240, 160, 120], center: [0.25, 0.25], tracker_started: true, box_source: 'commanded',

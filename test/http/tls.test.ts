@@ -1,5 +1,6 @@
 // HTTPS/WSS with http.tls (uWS SSLApp): our own origin becomes https, and
-// the session cookie gets Secure.
+// the session cookie gets Secure. A child process: the start-up line and
+// the start-up failure are the point.
 
 import t from 'tap';
 import { spawnSync } from 'node:child_process';
@@ -7,8 +8,8 @@ import { request } from 'node:https';
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import WebSocket from 'ws';
-import { runExpectingFailure, startServer, writeConfig, TEST_ADMIN_TOKEN } from '../helpers/spawn-server.js';
+import { runExpectingFailure, startServer, writeConfig, TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
+import { openWs } from '../helpers/stream-client.js';
 
 function selfSigned(): { cert: string; key: string } {
   const dir = mkdtempSync(path.join(tmpdir(), 'skyfeed-tls-'));
@@ -35,8 +36,7 @@ function https(port: number, ca: Buffer, method: string, p: string, headers: Rec
 t.test('https and wss with http.tls; our origin is https://; cookies are Secure', async (t) => {
   const tls = selfSigned();
   const ca = readFileSync(tls.cert);
-  const srv = await startServer({ http: { tls } });
-  t.teardown(() => srv.stop());
+  const srv = await startServer(t, { http: { tls } });
   t.match(srv.output(), new RegExp(`listening on https://127\\.0\\.0\\.1:${srv.port}`));
   t.equal((await https(srv.port, ca, 'GET', '/status', {})).status, 200);
   const json = { authorization: `Bearer ${TEST_ADMIN_TOKEN}`, 'content-type': 'application/json' };
@@ -46,12 +46,11 @@ t.test('https and wss with http.tls; our origin is https://; cookies are Secure'
   t.equal(plain.status, 403, 'http:// is not');
   const login = await https(srv.port, ca, 'POST', '/api/auth/login', { 'content-type': 'application/json' }, JSON.stringify({ token: TEST_ADMIN_TOKEN }));
   t.match(String(login.headers['set-cookie']), /; Secure/);
-  const frame = await new Promise<boolean>((resolve, reject) => {
-    const ws = new WebSocket(`wss://127.0.0.1:${srv.port}/ws/video_feed`, { ca });
-    ws.on('message', (_d, binary) => { if (binary) { ws.close(); resolve(true); } });
-    ws.once('error', reject);
-  });
-  t.ok(frame, 'a JPEG over wss');
+  const ws = await openWs(`wss://127.0.0.1:${srv.port}/ws/video_feed`, { ca });
+  t.teardown(() => ws.terminate());
+  await ws.waitParts(1);
+  t.ok(ws.parts[0].valid && ws.protocolErrors.length === 0, 'a JPEG over wss');
+  ws.close();
 });
 
 t.test('an unreadable certificate stops the start with the key named', async (t) => {

@@ -1,10 +1,10 @@
 import t from 'tap';
-import { startServer } from '../helpers/spawn-server.js';
-import { call, waitFor } from '../helpers/http.js';
+import { startInProcess } from '../helpers/in-process.js';
+import { call } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('tracker and follower selection over HTTP', async (t) => {
-  const srv = await startServer({ rate_limit: { window_s: 60, max_requests: 1000, max_clients: 64 } });
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t, { rate_limit: { window_s: 60, max_requests: 1000, max_clients: 64 } });
   const b = srv.base;
   const schema = (await call(b, 'GET', '/api/tracker/schema')).body;
   t.equal(schema.current_tracker, 'CSRT');
@@ -31,7 +31,8 @@ t.test('tracker and follower selection over HTTP', async (t) => {
   t.equal(badp.status, 400);
   t.match(badp.body.detail, /mc_velocity_ground.*mc_attitude_rate/);
 
-  t.ok(await waitFor(async () => (await call(b, 'POST', '/commands/start_offboard_mode')).status === 200));
+  t.ok(await waitFor(async () => (await call(b, 'POST', '/commands/start_offboard_mode')).status === 200,
+    'start_offboard_mode to be accepted (after the first frame)', { timeoutMs: 5000, everyMs: 50 }));
   const refused = await call(b, 'POST', '/api/tracker/switch', { tracker_type: 'CSRT' });
   t.equal(refused.status, 409, 'no tracker switch while following');
   t.equal((await call(b, 'GET', '/api/tracker/schema')).body.current_tracker, 'KCF', 'unchanged');

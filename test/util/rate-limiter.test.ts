@@ -1,7 +1,8 @@
 import t from 'tap';
 import { RateLimiter } from '../../lib/util/rate-limiter.js';
-import { startServer } from '../helpers/spawn-server.js';
-import { call } from '../helpers/http.js';
+import { startInProcess } from '../helpers/in-process.js';
+import { call, waitForVideo } from '../helpers/http.js';
+import { waitFor } from '../helpers/wait.js';
 
 t.test('sliding window per bucket and client, retry_after from the oldest request', async (t) => {
   let now = 0;
@@ -48,14 +49,15 @@ t.test('a client ring grows as it sends, keeps order across growth, and holds th
 
 t.test('the config refuses a limiter whose worst case would not fit its memory bound', async (t) => {
   const { loadConfig } = await import('../../lib/config/load.js');
-  const { writeConfig } = await import('../helpers/spawn-server.js');
+  const { writeConfig } = await import('../helpers/child-server.js');
   t.throws(() => loadConfig(writeConfig({ rate_limit: { max_requests: 100000, max_clients: 1000000 } })), /rate_limit\.max_requests: value 100000 × rate_limit\.max_clients 1000000 must be <= 4194304/);
   t.ok(loadConfig(writeConfig({ rate_limit: { max_requests: 1000, max_clients: 4096 } })));
 });
 
 t.test('server: 429 with Retry-After and JSON body, then recovery after the window', async (t) => {
-  const srv = await startServer({ rate_limit: { window_s: 1, max_requests: 3, max_clients: 64 } });
-  t.teardown(() => srv.stop());
+  const srv = await startInProcess(t, { rate_limit: { window_s: 1, max_requests: 3, max_clients: 64 } });
+  await waitForVideo(srv.base);
+  const t0 = Date.now();
   for (let i = 0; i < 3; i++) t.equal((await call(srv.base, 'POST', '/commands/stop_tracking')).status, 200);
   const r = await call(srv.base, 'POST', '/commands/stop_tracking');
   t.equal(r.status, 429);
@@ -64,11 +66,21 @@ t.test('server: 429 with Retry-After and JSON body, then recovery after the wind
   t.type(r.body.timestamp, 'number');
   // Config writes have their own bucket: commands being limited does not block them.
   t.equal((await call(srv.base, 'PUT', '/api/config/streaming/quality', { value: 80 })).status, 200);
+  const firstWriteDone = Date.now();
   // Reads are never limited.
   t.equal((await call(srv.base, 'GET', '/status')).status, 200);
-  await new Promise((res) => setTimeout(res, 1100));
-  t.equal((await call(srv.base, 'POST', '/commands/stop_tracking')).status, 200, 'allowed again after the window');
-  // Config bucket over its limit too.
+  // Refused (and not counted) until the first request slides out of the 1 s
+  // window, then served (test/timing/rate-limit-window.test.ts: at 1.1 s).
+  let refused = 0;
+  await waitFor(async () => {
+    const s = (await call(srv.base, 'POST', '/commands/stop_tracking')).status;
+    if (s === 429) refused++;
+    return s === 200;
+  }, 'commands to be allowed again after the window', { timeoutMs: 5000, everyMs: 50 });
+  const waited = Date.now() - t0;
+  t.ok(waited >= 1000, `allowed again after the window, not before (${waited} ms; ${refused} refused meanwhile)`);
+  // Config bucket over its limit too, once the write above has left its window.
+  await waitFor(() => Date.now() > firstWriteDone + 1000, 'the first config write to leave its 1 s window');
   for (let i = 0; i < 3; i++) t.equal((await call(srv.base, 'PUT', '/api/config/streaming/quality', { value: 80 })).status, 200);
   const c = await call(srv.base, 'PUT', '/api/config/streaming/quality', { value: 80 });
   t.equal(c.status, 429, 'config writes are limited');

@@ -10,6 +10,7 @@
 
 import type { MessagePort } from 'node:worker_threads';
 import { RawRing, PixelFormat } from '../../bus/raw-ring.js';
+import { drawFrameCode } from '../frame-code.js';
 import { createScene, type SceneKind } from './scenes.js';
 import { TruthHistory } from './truth-history.js';
 import { CameraControl } from './camera-control.js';
@@ -24,6 +25,8 @@ export interface SyntheticCameraData {
   truthSab: SharedArrayBuffer;
   /** Pose and freeze switch (CameraControl). */
   controlSab: SharedArrayBuffer;
+  /** Draw the capture time into the picture (capture/frame-code.ts). */
+  frameCode: boolean;
 }
 
 /** While nobody wants frames, one frame this often keeps the source alive for health and commands. */
@@ -68,6 +71,7 @@ export function runSyntheticCamera(data: SyntheticCameraData, port: Pick<Message
     const t = epoch();
     const out = ring.beginWrite(seq);
     const boxes = scene.render(seq, out);
+    if (data.frameCode) drawFrameCode(out, ring.width, ring.height, t);
     ring.commitWrite(seq, scene.frameBytes, PixelFormat.RGB24, t);
     truth.record(seq, t / 1000, boxes);
     port.postMessage(seq);

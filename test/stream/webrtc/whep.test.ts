@@ -1,25 +1,23 @@
-// WHEP through the rig's uWS HTTP routes, with a node-datachannel viewer as
+// WHEP through the real server's routes (POST /whep, PATCH and DELETE on the session), with a node-datachannel viewer as
 // the client (like a non-browser WHEP player): 201 + Location + ETag + an
 // answer that carries our candidates, trickle by PATCH, DELETE ends the
 // session, and the typed errors map to 400/404/422/503.
 
 import t from 'tap';
-import { startRig, type Rig } from '../../../bench/webrtc/rig.js';
 import { NdcReceiver } from '../../../bench/webrtc/ndc-receiver.js';
 import { WebRtcError } from '../../../lib/stream/webrtc/webrtc-errors.js';
 import { hasCommand, FFMPEG_MISSING } from '../../helpers/tools.js';
+import { startWebRtcServer, type WebRtcServer } from '../../helpers/webrtc-server.js';
 
 if (!hasCommand('ffmpeg')) throw new Error(FFMPEG_MISSING);
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function rig(t: { teardown(fn: () => unknown): void }, maxPeers = 20): Promise<Rig> {
-  const r = await startRig({ width: 320, height: 240, fanout: { maxPeers } });
-  t.teardown(() => r.close());
-  return r;
+function rig(t: { teardown(fn: () => unknown): void }, maxPeers = 20): Promise<WebRtcServer> {
+  return startWebRtcServer(t, { width: 320, height: 240, webrtc: { max_peers: maxPeers } });
 }
 
-function post(r: Rig, sdp: string, type = 'application/sdp'): Promise<Response> {
+function post(r: WebRtcServer, sdp: string, type = 'application/sdp'): Promise<Response> {
   return fetch(`${r.base}/whep`, { method: 'POST', headers: { 'Content-Type': type }, body: sdp });
 }
 
@@ -51,14 +49,16 @@ t.test('POST an offer, PATCH candidates, receive video, DELETE', async (t) => {
   while (v.counts.frames < 30 && performance.now() < end) await sleep(50);
   t.ok(v.counts.frames >= 30, `${v.counts.frames} frames received`);
   t.ok(v.counts.keyframes >= 1);
-  const restart = await fetch(`${r.base}${location}`, { method: 'PATCH', body: fragment(v, 'newufrag') });
+  const untyped = await fetch(`${r.base}${location}`, { method: 'PATCH', body: fragment(v) });
+  t.equal(untyped.status, 415, 'a PATCH without the trickle media type is refused');
+  const restart = await fetch(`${r.base}${location}`, { method: 'PATCH', headers, body: fragment(v, 'newufrag') });
   t.equal(restart.status, 422, 'an ICE restart is refused');
   const del = await fetch(`${r.base}${location}`, { method: 'DELETE' });
   t.equal(del.status, 200);
-  t.equal(r.fanout.peerCount, 0, 'DELETE closed the peer');
-  t.equal(r.whep.sessionCount, 0);
+  t.equal(r.service.fanout.peerCount, 0, 'DELETE closed the peer');
+  t.equal(r.service.whep.sessionCount, 0);
   t.equal((await fetch(`${r.base}${location}`, { method: 'DELETE' })).status, 404);
-  t.equal((await fetch(`${r.base}${location}`, { method: 'PATCH', body: 'a=mid:0\r\n' })).status, 404);
+  t.equal((await fetch(`${r.base}${location}`, { method: 'PATCH', headers, body: 'a=mid:0\r\n' })).status, 404);
 });
 
 t.test('bad offers are 400 with a reason, and cost no peer', async (t) => {
@@ -70,10 +70,10 @@ t.test('bad offers are 400 with a reason, and cost no peer', async (t) => {
     t.match(await res.text(), why);
   }
   t.equal((await post(r, 'v=0', 'application/json')).status, 415);
-  t.equal(r.fanout.stats().peers_total, 0);
+  t.equal(r.service.fanout.stats().peers_total, 0);
   let err: unknown;
   try {
-    await r.whep.createSession(null);
+    await r.service.whep.createSession(null);
   } catch (e) {
     err = e;
   }

@@ -1,0 +1,121 @@
+// WebRTC as the server exposes it beside the peers themselves: off by
+// config (503 with its code, no encoder), the viewer role on /whep and the
+// signaling socket, the figures /stats, /status and /api/video/health show
+// for a connected peer and a killed encoder, and the page at / switching
+// to WebRTC in a real Chromium.
+
+import t from 'tap';
+import WebSocket from 'ws';
+import { NdcReceiver } from '../../bench/webrtc/ndc-receiver.js';
+import { launchChromium, WEBRTC_LOOPBACK_ARGS } from '../helpers/browser.js';
+import { TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
+import { call } from '../helpers/http.js';
+import { startInProcess } from '../helpers/in-process.js';
+import { childPids, hasCommand, FFMPEG_MISSING } from '../helpers/tools.js';
+import { waitFor } from '../helpers/wait.js';
+import { startWebRtcServer } from '../helpers/webrtc-server.js';
+
+if (!hasCommand('ffmpeg')) throw new Error(FFMPEG_MISSING);
+
+/** A node-datachannel viewer over WHEP (trickled candidates); resolves once connected. */
+async function whepViewer(base: string, headers: Record<string, string> = {}): Promise<{ v: NdcReceiver; location: string }> {
+  const v = new NdcReceiver({ trickle: true });
+  const res = await fetch(`${base}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp', ...headers }, body: await v.offer() });
+  if (res.status !== 201) {
+    v.close();
+    throw new Error(`WHEP ${res.status}: ${await res.text()}`);
+  }
+  const location = res.headers.get('location')!;
+  v.accept(await res.text());
+  const frag = ['a=mid:0', ...v.candidates.map((c) => `a=${c.candidate.replace(/^a=/, '')}`)].join('\r\n');
+  const patch = await fetch(`${base}${location}`, {
+    method: 'PATCH', headers: { 'Content-Type': 'application/trickle-ice-sdpfrag', ...headers }, body: frag,
+  });
+  if (patch.status !== 204) throw new Error(`PATCH ${patch.status}`);
+  await v.connected();
+  return { v, location };
+}
+
+function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const ws = new WebSocket(url, { headers });
+    ws.on('open', () => { ws.close(); resolve(101); });
+    ws.on('unexpected-response', (_req, res) => { resolve(res.statusCode ?? 0); ws.terminate(); });
+    ws.on('error', reject);
+  });
+}
+
+t.test('webrtc.enabled false: 503 with its code on both ways in, no encoder, null in /stats', async (t) => {
+  const srv = await startInProcess(t, { webrtc: { enabled: false } });
+  const res = await fetch(`${srv.base}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' });
+  t.equal(res.status, 503);
+  t.equal(((await res.json()) as { code: string }).code, 'SKYFEED_ERR_WEBRTC_DISABLED');
+  t.equal(await upgradeStatus(`ws://127.0.0.1:${srv.port}/ws/webrtc_signaling`), 503);
+  t.equal((await call(srv.base, 'GET', '/stats')).body.webrtc, null);
+  t.equal((await call(srv.base, 'GET', '/api/video/health')).body.webrtc_encoder, null);
+  t.same(childPids(process.pid, 'ffmpeg'), [], 'no encoder process');
+});
+
+t.test('with viewer_access token, WebRTC needs a viewer token like the other video routes', async (t) => {
+  const srv = await startWebRtcServer(t, { width: 320, height: 240, config: { auth: { viewer_access: 'token' } } });
+  const anon = await fetch(`${srv.base}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' });
+  t.equal(anon.status, 401);
+  t.equal(await upgradeStatus(`ws://127.0.0.1:${srv.port}/ws/webrtc_signaling`), 401);
+  const auth = { Authorization: `Bearer ${TEST_ADMIN_TOKEN}` };
+  t.equal(await upgradeStatus(`ws://127.0.0.1:${srv.port}/ws/webrtc_signaling`, auth), 101);
+  const { v, location } = await whepViewer(srv.base, auth);
+  t.teardown(() => v.close());
+  t.match(location, /^\/whep\/[0-9a-f]{32}$/);
+  const del = await fetch(`${srv.base}${location}`, { method: 'DELETE' });
+  t.equal(del.status, 401, 'ending a session needs the token too');
+});
+
+t.test('/stats, /status and /api/video/health show the peer and the encoder; a killed encoder shows as a restart', async (t) => {
+  const srv = await startWebRtcServer(t, { width: 320, height: 240, tuning: { encoder: { restartMinMs: 300 } } });
+  const idle = (await call(srv.base, 'GET', '/api/video/health')).body.webrtc_encoder;
+  t.equal(idle.state, 'stopped', 'no peer: the encoder is not running');
+  const { v, location } = await whepViewer(srv.base);
+  t.teardown(() => v.close());
+  await waitFor(() => v.counts.frames >= 30, 'the viewer to receive 30 frames');
+  const stats = (await call(srv.base, 'GET', '/stats')).body.webrtc;
+  t.equal(stats.peers, 1);
+  t.equal(stats.encoder.state, 'running');
+  t.ok(stats.encoder.fps > 10, `encoder ${stats.encoder.fps} fps`);
+  t.ok(stats.encoder.keyframes >= 1);
+  const row = stats.peer_list[0];
+  t.equal(row.kind, 'whep');
+  t.equal(row.state, 'connected');
+  t.ok(row.frames_sent >= 30, `peer row: ${row.frames_sent} frames sent`);
+  for (const k of ['id', 'rtt_ms', 'nacks', 'plis', 'bytes_per_sec', 'frames_skipped']) t.ok(k in row, `peer row has ${k}`);
+  t.equal((await call(srv.base, 'GET', '/status')).body.clients.webrtc, 1);
+  const pid = srv.service.encoder.pid!;
+  t.same(childPids(process.pid, 'ffmpeg'), [pid]);
+  process.kill(pid, 'SIGKILL');
+  await waitFor(async () => {
+    const h = (await call(srv.base, 'GET', '/api/video/health')).body.webrtc_encoder;
+    return h.restarts === 1 && h.state === 'running';
+  }, 'the encoder to be restarted', { timeoutMs: 5000 });
+  const h = (await call(srv.base, 'GET', '/api/video/health')).body.webrtc_encoder;
+  t.match(h.last_error, /SIGKILL/, `health says why: ${h.last_error}`);
+  const before = v.counts.frames;
+  await waitFor(() => v.counts.frames >= before + 30, 'frames again after the restart');
+  t.equal((await fetch(`${srv.base}${location}`, { method: 'DELETE' })).status, 200);
+  await waitFor(async () => (await call(srv.base, 'GET', '/status')).body.clients.webrtc === 0, 'the peer to be gone');
+});
+
+t.test('the page at / switches to WebRTC and plays H.264 in Chromium', async (t) => {
+  const srv = await startWebRtcServer(t);
+  const browser = await launchChromium(t, WEBRTC_LOOPBACK_ARGS);
+  if (!browser) return;
+  const page = await browser.newPage();
+  await page.goto(`${srv.base}/`);
+  await page.selectOption('#transport', 'webrtc');
+  await page.waitForFunction(`(() => { const v = document.getElementById('rtc'); return v.videoWidth === 640 && v.videoHeight === 480 && v.currentTime > 0.5; })()`,
+    undefined, { timeout: 15000 });
+  t.pass('the <video> plays 640x480');
+  t.equal((await call(srv.base, 'GET', '/status')).body.clients.webrtc, 1);
+  t.equal((await call(srv.base, 'GET', '/stats')).body.http_connections, 0, 'the MJPEG stream was stopped');
+  await page.selectOption('#transport', 'mjpeg');
+  await waitFor(async () => (await call(srv.base, 'GET', '/status')).body.clients.webrtc === 0, 'switching back to close the peer');
+  t.pass('switching back closed the peer');
+});
