@@ -27,10 +27,11 @@ import { videoHealthRoutes } from './http/routes/video-health.js';
 import { trackerFollowerRoutes } from './http/routes/tracker-follower.js';
 import { openapiRoutes } from './http/routes/openapi.js';
 import { webrtcRoutes } from './http/routes/webrtc.js';
+import { simRoutes } from './http/routes/sim.js';
 
 /** Route groups in registration order; the router's fallback (404, OPTIONS) goes last. */
 const routeGroups: RouteGroup[] = [
-  pageRoutes, authRoutes, videoFeedRoutes, wsVideoFeedRoutes, webrtcRoutes, streamStatsRoutes,
+  pageRoutes, authRoutes, videoFeedRoutes, wsVideoFeedRoutes, webrtcRoutes, simRoutes, streamStatsRoutes,
   commandRoutes, telemetryRoutes, configApiRoutes, videoHealthRoutes, trackerFollowerRoutes,
   openapiRoutes,
 ];
@@ -83,6 +84,7 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
       try {
         listenSocket = await listenExclusive(app, config.http.host, config.http.port);
       } catch (err) {
+        await plane.close();
         await engine.close();
         throw err;
       }
@@ -94,7 +96,7 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
       closing = (async () => {
         if (listenSocket) uws.us_listen_socket_close(listenSocket);
         listenSocket = null;
-        plane.close();
+        await plane.close();
         await engine.close();
       })();
       return closing;

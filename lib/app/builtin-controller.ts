@@ -1,12 +1,18 @@
-// The first AppController: the command state machine without real
-// trackers or a follower (they come with a later issue). It never invents
-// data: a commanded box is reported as commanded and not tracked, with no
-// confidence, motion or velocity; the follower publishes no setpoints.
+// The AppController: the command state machine. With a VisionPort (the
+// server always gives it one) start_tracking runs a real tracker in its
+// thread and /telemetry/tracker_data reports its output; smart mode runs the
+// detector thread and clicks select targets by the spec's rule. Without one
+// (unit tests of the state machine), a commanded box is reported as
+// commanded and not tracked. It never invents data; the follower publishes
+// no setpoints (no vehicle link in this build).
 
 import { SkyfeedError } from '../errors.js';
 import type { AppController, ControllerFlags, OffboardReport, OffboardState } from './controller.js';
 import { centerOf, normalizedBox, toPixelBox, toPixelPoint, type FrameSize, type PixelBox } from './geometry.js';
 import { findByName, followerProfiles, trackerTypes } from './catalog.js';
+import type { VisionPort } from './vision-port.js';
+import type { TrackerOutput } from '../vision/tracker-output.js';
+import { findTracker, trackerCatalog, DEFAULT_TRACKER } from '../vision/tracker-catalog.js';
 
 export interface ControllerDeps {
   /** The running frame size. */
@@ -15,6 +21,8 @@ export interface ControllerDeps {
   hasFrame(): boolean;
   initialTracker?: string;
   initialProfile?: string;
+  /** Real trackers and the detector; absent: commanded boxes only. */
+  vision?: VisionPort;
 }
 
 const NO_FLIGHT_LINK = 'no flight-controller link in this build: the follower publishes no setpoints and nothing is sent to a vehicle';
@@ -31,7 +39,7 @@ export class BuiltinController implements AppController {
 
   constructor(deps: ControllerDeps) {
     this.#deps = deps;
-    this.#tracker = deps.initialTracker ?? trackerTypes[0].name;
+    this.#tracker = deps.initialTracker ?? (deps.vision ? DEFAULT_TRACKER : trackerTypes[0].name);
     this.#profile = deps.initialProfile ?? followerProfiles[0].name;
   }
 
@@ -39,7 +47,22 @@ export class BuiltinController implements AppController {
     if (!this.#deps.hasFrame()) throw new SkyfeedError('SKYFEED_ERR_NO_VIDEO_FRAME', 'No video frame received yet; commands are accepted once the video source delivers frames');
   }
 
+  /** The tracker gave up (re-detection window over) or its thread died: /status must say so at once. */
+  trackerStopped(): void {
+    this.flags.tracking_started = false;
+  }
+
+  /** Clears tracking_started when the tracker gave up or its thread died (the output says why). */
+  #syncTracking(): void {
+    const v = this.#deps.vision;
+    if (v && this.flags.tracking_started && !v.tracker.active && v.tracker.status && !v.tracker.status.tracking_started) {
+      this.flags.tracking_started = false;
+    }
+  }
+
   trackerData(): Record<string, unknown> {
+    const v = this.#deps.vision;
+    if (v) return this.#visionTrackerData(v);
     const c = this.#commanded;
     if (!this.flags.tracking_started || !c) return {};
     const frame = this.#deps.frame();
@@ -67,6 +90,34 @@ export class BuiltinController implements AppController {
     };
   }
 
+  #visionTrackerData(v: VisionPort): Record<string, unknown> {
+    this.#syncTracking();
+    const frame = this.#deps.frame();
+    const out = v.tracker.latest;
+    const status = v.tracker.status;
+    const smart = this.flags.smart_mode_active ? v.detector.output(frame.width, frame.height) : null;
+    if (!out || !status || (status.state === 'idle' && !smart)) return smart ? { tracker_started: false, tracker_data: smart, timestamp: new Date().toISOString() } : {};
+    const box = out.bbox;
+    const data = trackerFields(out);
+    return {
+      bounding_box: box ? box.map(Math.round) : null,
+      center: out.position_2d,
+      timestamp: new Date(out.timestamp * 1000).toISOString(),
+      tracker_started: status.tracking_started,
+      has_output: out.target_state !== 'inactive',
+      usable_for_following: out.usable_for_following,
+      data_is_stale: out.data_is_stale,
+      frame_id: out.frame_id,
+      tracker_data: data,
+      ...(smart ? { multi_target: smart } : {}),
+      ...(status.tracking_started ? {} : {
+        stop_reason: status.stop_reason,
+        message: status.stop_reason === 'stopped' ? 'Tracking stopped by the operator'
+          : `Tracking gave up: ${status.stop_reason}${v.tracker.lastError && status.stop_reason === 'tracker_failed' ? ` (${v.tracker.lastError})` : ''}`,
+      }),
+    };
+  }
+
   followerData(): Record<string, unknown> {
     if (!this.flags.following_active) return {};
     const p = findByName(followerProfiles, this.#profile)!;
@@ -84,22 +135,38 @@ export class BuiltinController implements AppController {
     };
   }
 
-  startTracking(box: PixelBox): { status: string; bbox: PixelBox } {
+  startTracking(box: PixelBox): { status: string; bbox: PixelBox } | Promise<Record<string, unknown>> {
     this.#requireFrame();
     const px = toPixelBox(box, this.#deps.frame());
+    const v = this.#deps.vision;
+    if (v) return this.#startVision(v, px, 'command');
     this.#commanded = { box: px, at: Date.now() };
     this.flags.tracking_started = true;
     return { status: 'Tracking started', bbox: px };
   }
 
+  async #startVision(v: VisionPort, px: PixelBox, how: 'command' | 'click', frameId?: number): Promise<Record<string, unknown>> {
+    let out: TrackerOutput;
+    try {
+      out = await v.tracker.start({ x: px.x, y: px.y, w: px.width, h: px.height }, this.#tracker, frameId);
+    } catch (err) {
+      throw new SkyfeedError('SKYFEED_ERR_TRACKER_START_FAILED', `${this.#tracker} could not start: ${(err as Error).message}`);
+    }
+    this.flags.tracking_started = true;
+    this.#commanded = { box: px, at: Date.now() };
+    return { status: 'Tracking started', bbox: px, tracker: this.#tracker, frame_id: out.frame_id, started_by: how };
+  }
+
   stopTracking(): { status: string } {
     this.#requireFrame();
+    this.#deps.vision?.tracker.stop();
+    this.#deps.vision?.detector.clearSelection();
     this.flags.tracking_started = false;
     this.#commanded = null;
     return { status: 'Tracking stopped' };
   }
 
-  toggleSmartMode(): { status: string; smart_mode_active: boolean } {
+  toggleSmartMode(): { status: string; smart_mode_active: boolean } | Promise<Record<string, unknown>> {
     this.#requireFrame();
     const on = !this.flags.smart_mode_active;
     this.flags.smart_mode_active = on;
@@ -107,17 +174,53 @@ export class BuiltinController implements AppController {
     if (on) {
       this.flags.tracking_started = false;
       this.#commanded = null;
+      this.#deps.vision?.tracker.stop();
     }
-    return { status: on ? 'Smart mode enabled' : 'Smart mode disabled', smart_mode_active: on };
+    const v = this.#deps.vision;
+    if (!v) return { status: on ? 'Smart mode enabled' : 'Smart mode disabled', smart_mode_active: on };
+    if (!on) {
+      v.detector.disable();
+      return { status: 'Smart mode disabled', smart_mode_active: false };
+    }
+    return v.detector.enable().then((info) => ({
+      status: 'Smart mode enabled', smart_mode_active: true, detector: info.detector,
+      ...(info.onnx && !info.onnx.available ? { warning: `ONNX model not used: ${info.onnx.why}; the built-in contrast detector runs` } : {}),
+    }), (err: Error) => {
+      this.flags.smart_mode_active = false;
+      return { status: 'Smart mode disabled', smart_mode_active: false, error: `the detector thread did not start: ${err.message}` };
+    });
   }
 
-  smartClick(x: number, y: number): Record<string, unknown> {
+  smartClick(x: number, y: number, frameId?: number): Record<string, unknown> | Promise<Record<string, unknown>> {
     this.#requireFrame();
     if (!this.flags.smart_mode_active) throw new SkyfeedError('SKYFEED_ERR_SMART_MODE_OFF', 'Smart mode is not active; enable it with /commands/toggle_smart_mode');
     const p = toPixelPoint(x, y, this.#deps.frame());
+    const v = this.#deps.vision;
+    if (!v) {
+      return {
+        status: 'Click processed', x, y, pixel: p,
+        message: 'Click recorded; no detector runs in this build, so no target is selected',
+      };
+    }
+    return this.#clickVision(v, x, y, p, frameId);
+  }
+
+  async #clickVision(v: VisionPort, x: number, y: number, p: { x: number; y: number }, frameId?: number): Promise<Record<string, unknown>> {
+    const a = await v.detector.click(p.x, p.y, this.flags.following_active, frameId);
+    const base = { status: 'Click processed', x, y, pixel: p, frame_id: a.frameId, click_ms: Math.round(a.ms * 1000) / 1000 };
+    if (!a.selection) return { ...base, selected: false, message: `No selection: ${a.reason}` };
+    if (a.selection.status === 'refused') {
+      return { ...base, selected: false, reason: a.selection.reason, candidates: a.selection.candidates, message: a.selection.message };
+    }
+    const d = a.selection.detection;
+    const px = { x: d.bbox[0], y: d.bbox[1], width: d.bbox[2], height: d.bbox[3] };
+    // The tracker starts on the frame the selection was made on, where the box is right.
+    const started = await this.#startVision(v, px, 'click', a.frameId);
+    v.detector.select(d.bbox);
     return {
-      status: 'Click processed', x, y, pixel: p,
-      message: 'Click recorded; no detector runs in this build, so no target is selected',
+      ...base, selected: true, rule: a.selection.rule, tentative: a.selection.tentative,
+      target: { bbox: d.bbox, class_id: d.class_id, class_name: d.class_name, confidence: d.score },
+      tracking: started, message: `Selected ${d.class_name} (${a.selection.rule}); tracking started`,
     };
   }
 
@@ -169,6 +272,20 @@ export class BuiltinController implements AppController {
   }
 
   trackerSchema() {
+    const v = this.#deps.vision;
+    if (v) {
+      return {
+        current_tracker: this.#tracker,
+        available_trackers: trackerCatalog(),
+        smart_tracker: {
+          toggled_by: '/commands/toggle_smart_mode', active: this.flags.smart_mode_active,
+          detector: v.detector.info?.detector ?? 'contrast (starts with smart mode)',
+          onnx: v.detector.info?.onnx ?? null,
+        },
+        implemented: true,
+        timestamp: Date.now() / 1000,
+      };
+    }
     return {
       current_tracker: this.#tracker,
       available_trackers: trackerTypes,
@@ -180,8 +297,8 @@ export class BuiltinController implements AppController {
   }
 
   switchTracker(name: string): Record<string, unknown> {
-    const t = findByName(trackerTypes, name);
-    if (!t) throw new SkyfeedError('SKYFEED_ERR_UNKNOWN_TRACKER', `Unknown tracker type ${JSON.stringify(name)}; valid: ${trackerTypes.map((x) => x.name).join(', ')}`);
+    const t = this.#deps.vision ? findTracker(name) : findByName(trackerTypes, name);
+    if (!t) throw new SkyfeedError('SKYFEED_ERR_UNKNOWN_TRACKER', `Unknown tracker type ${JSON.stringify(name)}; valid: ${(this.#deps.vision ? trackerCatalog() : trackerTypes).map((x) => x.name).join(', ')}`);
     if (this.flags.following_active) throw new SkyfeedError('SKYFEED_ERR_FOLLOWING_ACTIVE', 'Cannot switch tracker while following is active; stop offboard mode first');
     const old = this.#tracker;
     this.#tracker = t.name;
@@ -208,4 +325,9 @@ export class BuiltinController implements AppController {
       message: old === p.name ? `Profile already ${p.name}` : `Follower profile switched from ${old} to ${p.name}`,
     };
   }
+}
+
+/** The tracker's output under the contract's names (bbox_pixel is the original's name for bbox). */
+function trackerFields(o: TrackerOutput): Record<string, unknown> {
+  return { ...o, bbox_pixel: o.bbox };
 }

@@ -45,10 +45,12 @@ export interface AppController {
   followerData(): Record<string, unknown>;
 
   /** `box` is as sent by the client (normalized or pixels). */
-  startTracking(box: PixelBox): { status: string; bbox: PixelBox };
+  /** Asynchronous when a real tracker starts (it answers with its first output). */
+  startTracking(box: PixelBox): { status: string; bbox: PixelBox } | Promise<Record<string, unknown>>;
   stopTracking(): { status: string };
-  toggleSmartMode(): { status: string; smart_mode_active: boolean };
-  smartClick(x: number, y: number): Record<string, unknown>;
+  toggleSmartMode(): { status: string; smart_mode_active: boolean } | Promise<Record<string, unknown>>;
+  /** `frameId`: the frame the operator clicked on, used while the ring still holds it. */
+  smartClick(x: number, y: number, frameId?: number): Record<string, unknown> | Promise<Record<string, unknown>>;
   startOffboard(): Promise<OffboardReport>;
   stopOffboard(): Promise<OffboardReport>;
 

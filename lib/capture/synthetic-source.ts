@@ -14,6 +14,7 @@ import { TruthHistory, type TruthRecord } from './synthetic/truth-history.js';
 import { CameraControl } from './synthetic/camera-control.js';
 import type { CameraPose } from './synthetic/camera-pose.js';
 import type { SyntheticCameraData } from './synthetic/camera-loop.js';
+import { sceneTargetNames } from './synthetic/scenes.js';
 
 export interface SyntheticSourceOptions {
   fps: number;
@@ -45,6 +46,7 @@ export class SyntheticSource implements FrameSource {
 
   constructor(options: SyntheticSourceOptions) {
     this.#options = options;
+    this.#truth.setNames(sceneTargetNames(options.scene));
   }
 
   open(ring: RawRing, sink: FrameSink): Promise<void> {

@@ -98,5 +98,12 @@ export interface SkyfeedConfig {
   rate_limit: RateLimitConfig;
   auth: AuthConfig;
   webrtc: WebRtcConfig;
+  smart: SmartConfig;
   [section: string]: unknown;
+}
+
+export interface SmartConfig {
+  detect_fps: number;
+  /** File only: a YOLO-family .onnx model; empty: the built-in contrast detector. */
+  model_path: string;
 }

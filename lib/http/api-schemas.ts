@@ -18,10 +18,11 @@ export const schemas = {
   },
   ClickPosition: {
     type: 'object',
-    description: 'Both values in [0,1]: normalized, top-left origin. Otherwise pixels.',
+    description: 'Both values in [0,1]: normalized, top-left origin. Otherwise pixels. frame_id (optional): the frame the operator '
+      + 'clicked on (from the WS meta, X-Frame-Id or telemetry); it is used while the camera ring still holds it, else the newest.',
     additionalProperties: false,
     required: ['x', 'y'],
-    properties: { x: number, y: number },
+    properties: { x: number, y: number, frame_id: { type: 'integer', minimum: 0, maximum: 2147483647 } },
   },
   ConfigValue: {
     type: 'object',

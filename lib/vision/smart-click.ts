@@ -12,6 +12,19 @@ export interface SmartClickOptions {
   maxAgeS?: number;
 }
 
+/** An older detection overlapping the click's own segment this much is the same object. */
+const SAME_OBJECT_IOU = 0.3;
+
+function overlap(a: readonly number[], b: readonly number[]): number {
+  const x0 = Math.max(a[0], b[0]);
+  const y0 = Math.max(a[1], b[1]);
+  const x1 = Math.min(a[0] + a[2], b[0] + b[2]);
+  const y1 = Math.min(a[1] + a[3], b[1] + b[3]);
+  const i = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
+  const u = a[2] * a[3] + b[2] * b[3] - i;
+  return u > 0 ? i / u : 0;
+}
+
 /** Detections kept: 3 passes of the original's 20 — more than 0.75 s holds at the detector's few-Hz rate. */
 const MAX_KEPT = 60;
 
@@ -60,8 +73,15 @@ export class SmartClick {
     const opts = { width: frame.width, height: frame.height, now: t, following, maxAgeS: this.#maxAge };
     if (following) return { selection: selectClick(x, y, [], opts), segment: { found: false, reason: 'ground', window: 0 } };
     const segment = this.#seg.segment(frame, x, y);
-    const items = [...this.recent(t)];
-    if (segment.found) items.push({ detection: segment.detection, t });
+    let items = [...this.recent(t)];
+    if (segment.found) {
+      // The segment is the clicked frame's own view of what is under the
+      // cursor: older detections of the same object (overlapping it) would
+      // win the smallest-box rule with a box from an earlier position.
+      const s = segment.detection.bbox;
+      items = items.filter((i) => overlap(i.detection.bbox, s) < SAME_OBJECT_IOU);
+      items.push({ detection: segment.detection, t });
+    }
     return { selection: selectClick(x, y, items, opts), segment };
   }
 }

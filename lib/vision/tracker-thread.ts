@@ -8,7 +8,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import { RawRing } from '../bus/raw-ring.js';
 import { RingFrameReader } from './ring-frame-reader.js';
-import { TrackingSession } from './tracking-session.js';
+import { TrackingSession, type SessionStatus } from './tracking-session.js';
 import { createTracker } from './tracker-catalog.js';
 import { copyOutput, type TrackerOutput } from './tracker-output.js';
 import type { PixelBox } from './types.js';
@@ -26,7 +26,7 @@ export type TrackerReply =
   | { type: 'ready' }
   | { type: 'started'; seq: number; output: TrackerOutput }
   | { type: 'start-failed'; seq: number; reason: string }
-  | { type: 'output'; seq: number; output: TrackerOutput; ms: number }
+  | { type: 'output'; seq: number; output: TrackerOutput; status: SessionStatus; ms: number }
   /** The frame was gone (lapped) before or while it was processed: nothing to report. */
   | { type: 'torn'; seq: number };
 
@@ -60,7 +60,7 @@ export function runTrackerThread(data: TrackerThreadData, port: Pick<MessagePort
     const out = session.process(frame, reader.captureSeconds(m.seq), m.seq);
     const ms = performance.now() - t0;
     if (!reader.stillValid(m.seq)) return reply({ type: 'torn', seq: m.seq });
-    reply({ type: 'output', seq: m.seq, output: copyOutput(out), ms });
+    reply({ type: 'output', seq: m.seq, output: copyOutput(out), status: session.status, ms });
   };
 
   // Requests are handled strictly in order: a start must finish before the next frame is tracked.

@@ -47,13 +47,13 @@ t.test('every command is refused before the first frame', async (t) => {
   t.match(await caughtAsync(c.stopOffboard()), { code: 'SKYFEED_ERR_NO_VIDEO_FRAME' });
   t.same(c.flags, { tracking_started: false, smart_mode_active: false, following_active: false, segmentation_active: false });
   setFrame(true);
-  t.equal(c.startTracking({ x: 0.1, y: 0.1, width: 0.2, height: 0.2 }).status, 'Tracking started');
+  t.equal((await c.startTracking({ x: 0.1, y: 0.1, width: 0.2, height: 0.2 })).status, 'Tracking started');
 });
 
 t.test('tracker_data reports the commanded box honestly', async (t) => {
   const { c } = make();
   t.same(c.trackerData(), {}, 'nothing tracked: {}');
-  const r = c.startTracking({ x: 160, y: 120, width: 320, height: 240 });
+  const r = await c.startTracking({ x: 160, y: 120, width: 320, height: 240 });
   t.same(r.bbox, { x: 160, y: 120, width: 320, height: 240 }, 'pixels stay pixels');
   const d = c.trackerData() as Record<string, any>;
   t.same(d.bounding_box, [160, 120, 320, 240]);
@@ -74,13 +74,13 @@ t.test('smart mode on cancels tracking; smart_click needs smart mode', async (t)
   t.equal(code(() => c.smartClick(0.5, 0.5)), 'SKYFEED_ERR_SMART_MODE_OFF');
   c.startTracking({ x: 0, y: 0, width: 0.5, height: 0.5 });
   t.equal(c.flags.tracking_started, true);
-  t.equal(c.toggleSmartMode().status, 'Smart mode enabled');
+  t.equal((await c.toggleSmartMode()).status, 'Smart mode enabled');
   t.equal(c.flags.tracking_started, false, 'tracking cancelled');
   t.same(c.trackerData(), {});
   const click = c.smartClick(0.5, 0.25);
   t.match(click, { status: 'Click processed', x: 0.5, y: 0.25, pixel: { x: 320, y: 120 } });
   t.equal(code(() => c.smartClick(5000, 1)), 'SKYFEED_ERR_GEOMETRY_INVALID', 'click outside the frame');
-  t.equal(c.toggleSmartMode().status, 'Smart mode disabled');
+  t.equal((await c.toggleSmartMode()).status, 'Smart mode disabled');
   t.equal(code(() => c.smartClick(0.5, 0.5)), 'SKYFEED_ERR_SMART_MODE_OFF');
 });
 

@@ -10,7 +10,7 @@
 
 import { drawText, textWidth, GLYPH_H } from '../../util/bitmap-font.js';
 import { AerialScene, TargetTruth } from './aerial-scene.js';
-import { AERIAL_SCENE_KINDS, AerialSceneKind } from './scene-targets.js';
+import { AERIAL_SCENE_KINDS, AerialSceneKind, sceneSpec } from './scene-targets.js';
 import type { CameraPose } from './camera-pose.js';
 
 export interface Box {
@@ -265,4 +265,11 @@ export function createScene(kind: SceneKind, width: number, height: number, fps 
   if (kind === 'moving' || kind === 'static') return new CounterSceneRenderer(kind, width, height);
   if ((AERIAL_SCENE_KINDS as readonly string[]).includes(kind)) return new AerialScene({ width, height, kind, fps });
   throw new RangeError(`unknown scene "${String(kind)}"; valid: ${SCENE_KINDS.join(', ')}`);
+}
+
+/** The class name of each target id a scene draws (ground truth carries ids; names are looked up on the reading side). */
+export function sceneTargetNames(kind: SceneKind): [number, string][] {
+  if (kind === 'static') return [];
+  if (kind === 'moving') return targetBoxes(0, 640, 480).map((b) => [b.id, b.label]);
+  return sceneSpec(kind).targets.map((t) => [t.id, t.class_name]);
 }

@@ -25,10 +25,10 @@ export const commandRoutes: RouteGroup = (router, ctx) => {
     access: 'operator', method: 'post', path: '/commands/toggle_smart_mode', tag, limit: 'commands', errors: limited,
     summary: 'Toggle the detector-driven smart mode; turning it on cancels tracking', handle: () => c.toggleSmartMode(),
   });
-  endpoint<{ x: number; y: number }>(router, ctx, {
+  endpoint<{ x: number; y: number; frame_id?: number }>(router, ctx, {
     access: 'operator', method: 'post', path: '/commands/smart_click', tag, body: 'ClickPosition', limit: 'commands',
     errors: { ...withBody, 400: 'Smart mode is off, or malformed JSON' },
-    summary: 'Click to select a target in smart mode', handle: ({ body }) => c.smartClick(body.x, body.y),
+    summary: 'Click to select a target in smart mode', handle: ({ body }) => c.smartClick(body.x, body.y, body.frame_id),
   });
   endpoint(router, ctx, {
     access: 'operator', method: 'post', path: '/commands/start_offboard_mode', tag, limit: 'commands', errors: limited,
