@@ -121,3 +121,15 @@ export function checkTargets(rows: RunRow[], clicks: ClickFigures, hasOpencv: bo
   out.push({ what: 'smart click: ms per click (p95)', target: '≤ 5 ms', measured: `${clicks.ms_p95.toFixed(2)} ms`, met: clicks.ms_p95 <= 5 });
   return out;
 }
+
+/** The targets as rows of `npm run bench`'s target table (bench/report.ts TargetRow, structurally). */
+export function trackingTargets(b: TrackingBench): { target: string; measured: string; met: boolean; note: string }[] {
+  const rows = b.targets.map((t) => ({ target: `${t.what} ${t.target}`, measured: t.measured, met: t.met, note: 'tracking' }));
+  // Without OpenCV in this run the comparisons are not measured: shown as not met rather than left out.
+  if (b.machine.opencv === 'absent') {
+    for (const what of ['CSRT (ours) vs OpenCV CSRT: mean IoU ahead', 'CSRT (ours) vs OpenCV KCF: ms/frame faster']) {
+      rows.push({ target: what, measured: 'not measured: OpenCV trackers not run (see the notes)', met: false, note: 'tracking' });
+    }
+  }
+  return rows;
+}
