@@ -70,7 +70,8 @@ function parseArgs(argv: string[]): Args {
 function usage(err?: string): never {
   if (err) console.error(`bench: ${err}`);
   console.log(`usage: npm run bench -- [--quick] [--only REGEX] [--measure S] [--warmup S] [--out DIR] [--no-readme]
-  --quick      smoke check (< 60 s): a few short scenarios, results in a temp folder, README untouched
+  --quick      smoke check: a few short scenarios, WebRTC and tracking parts in quick mode, results in a temp folder,
+               README untouched
   --only RE    run only scenarios whose id matches RE (e.g. 'mjpeg-400|throughput'; 'webrtc' for the WebRTC part,
                'tracking' for the tracking part)
   --measure S  measurement window per scenario (default 10, quick 1.5)
@@ -172,7 +173,7 @@ async function main(): Promise<void> {
 
   let tracking: TrackingBench | null = null;
   if (wantTracking) {
-    console.log(`[tracking] ${args.quick ? 'quick: aerial and aerial_occluded, true start box' : 'full: 4 sequences x 450 frames, two start boxes'}`);
+    console.log(`[tracking] ${args.quick ? 'quick: aerial and aerial_occluded, our default tracker and OpenCV\'s, true start box' : 'full: 4 sequences x 450 frames, two start boxes'}`);
     tracking = await runTrackingBench({ quick: args.quick, log: (l) => console.log(`[tracking] ${l}`) }).catch((e: Error) => {
       console.log(`tracking FAILED: ${e.stack ?? e.message}`);
       failures++;

@@ -1,6 +1,6 @@
 #!/usr/bin/env node
 // The tracking bench alone: `node dist/bench/tracking/run.js [--quick] [--out DIR]
-// [--frames N] [--only REGEX] [--no-opencv]` (`npm run bench` runs it too,
+// [--frames N] [--only REGEX] [--trackers CSRT,KCF,dlib] [--no-opencv]` (`npm run bench` runs it too,
 // after the WebRTC part, into the same report). Prints the markdown report
 // and writes it with the JSON to DIR (default bench/results) as
 // tracking-<time>.{md,json}. Progress goes to stderr. Figures are
@@ -10,7 +10,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markdown } from './report.js';
-import { runTrackingBench, type TrackingBenchOptions } from './tracking-bench.js';
+import { OURS, runTrackingBench, type TrackingBenchOptions } from './tracking-bench.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const log = (s: string) => process.stderr.write(`${s}\n`);
@@ -28,6 +28,11 @@ function parseArgs(argv: string[]): TrackingBenchOptions & { out?: string } {
     else if (k === '--no-opencv') a.opencv = false;
     else if (k === '--out') a.out = val();
     else if (k === '--only') a.only = new RegExp(val());
+    else if (k === '--trackers') {
+      a.ours = val().split(',');
+      const bad = a.ours.filter((n) => !OURS.includes(n));
+      if (bad.length) usage(`--trackers takes a comma-separated list of ${OURS.join(', ')}; not ${bad.join(', ')}`);
+    }
     else if (k === '--frames') {
       a.frames = Number(val());
       if (!Number.isInteger(a.frames) || a.frames < 60 || a.frames > 5000) usage('--frames takes a whole number from 60 to 5000');
@@ -39,7 +44,7 @@ function parseArgs(argv: string[]): TrackingBenchOptions & { out?: string } {
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`${msg}\n`);
-  process.stderr.write('usage: node dist/bench/tracking/run.js [--quick] [--frames N] [--only REGEX] [--no-opencv] [--out DIR]\n');
+  process.stderr.write('usage: node dist/bench/tracking/run.js [--quick] [--frames N] [--only REGEX] [--trackers CSRT,KCF,dlib] [--no-opencv] [--out DIR]\n');
   process.exit(msg ? 2 : 0);
 }
 
