@@ -101,7 +101,8 @@ export function checkTargets(rows: RunRow[], clicks: ClickFigures, hasOpencv: bo
     out.push({ what: `CSRT (default), aerial, ${r.target}: ms/frame (median)`, target: '≤ 5 ms', measured: `${s.ms_median.toFixed(2)} ms`, met: s.ms_median <= 5 });
   }
   const occ = pick('aerial_occluded', 'CSRT').filter((r) => r.score.hidden_frames > 0);
-  if (!occ.length) notMeasured('CSRT, aerial_occluded', 'IoU ≥ 0.7 over the 50 frames after, not usable on ≥ 80 % of hidden frames', 'no occlusion in the frames run');
+  if (!occ.length) notMeasured('CSRT, aerial_occluded', 'IoU ≥ 0.7 over the 50 frames after, not usable on ≥ 80 % of hidden frames',
+    pick('aerial_occluded', 'CSRT').length ? 'no occlusion in the frames run' : 'CSRT on aerial_occluded not in this run');
   for (const r of occ) {
     const s = r.score;
     out.push({ what: `CSRT, aerial_occluded, ${r.target}: IoU over the 50 frames after the occlusion`, target: '≥ 0.7', measured: f2(s.iou_after_occlusion), met: (s.iou_after_occlusion ?? 0) >= 0.7 });
