@@ -9,8 +9,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import sharp from 'sharp';
-import { SyntheticScene } from '../lib/capture/synthetic/scenes.js';
-import { realtimeJpeg } from '../lib/index.js';
+import { realtimeJpeg, SyntheticScene } from '../lib/index.js';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 const shimSource = path.resolve(here, '../../test/fixtures/fake-v4l2.c');

@@ -7,8 +7,7 @@
 // usage: node encode-settings.js WIDTH HEIGHT QUALITY FRAMES
 
 import sharp, { type JpegOptions } from 'sharp';
-import { SyntheticScene } from '../lib/capture/synthetic/scenes.js';
-import { realtimeJpeg } from '../lib/index.js';
+import { realtimeJpeg, SyntheticScene } from '../lib/index.js';
 
 const [width, height, quality, frames] = process.argv.slice(2).map(Number);
 sharp.concurrency(1);

@@ -6,6 +6,7 @@ import { CONFIGS } from './scenarios.js';
 import { describeMachine, type MachineInfo } from './machine.js';
 import { roundsSpread, type RoundsSummary } from './rounds.js';
 import type { WebRtcBenchResult } from './webrtc/report.js';
+import type { TrackingBench } from './tracking/report.js';
 
 export interface BenchRun {
   mode: 'full' | 'quick';
@@ -20,6 +21,8 @@ export interface BenchRun {
   encode_settings: EncodeSettings | null;
   /** The WebRTC part (bench/webrtc), null when left out or failed. */
   webrtc?: WebRtcBenchResult | null;
+  /** The tracking part (bench/tracking), null when left out or failed. */
+  tracking?: TrackingBench | null;
   healthy: boolean;
 }
 

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 // `npm run bench [-- options]`: runs the scenarios (bench/scenarios.ts)
 // against the real server in its own process, prints a progress line per
-// scenario and a final table, and writes bench/results/<timestamp>.{json,md,svg}
+// scenario and a final table, then the WebRTC part (bench/webrtc) and the
+// tracking part (bench/tracking), and writes bench/results/<timestamp>.{json,md,svg}
 // plus the README section. `--quick` is the CI smoke check: a few short
 // scenarios, results in a temp folder, exit 1 when the harness itself fails
 // (never on a timing).
@@ -24,6 +25,8 @@ import { updateReadme } from './readme-section.js';
 import { topSelfTime } from './cpuprofile-top.js';
 import { renderMarkdown as webrtcMarkdown, renderSvg as webrtcSvg, webrtcTargets, type WebRtcBenchResult } from './webrtc/report.js';
 import { DEFAULT_KBPS, runWebRtcBench } from './webrtc/webrtc-bench.js';
+import { markdown as trackingMarkdown, trackingTargets, type TrackingBench } from './tracking/report.js';
+import { runTrackingBench } from './tracking/tracking-bench.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -67,8 +70,10 @@ function parseArgs(argv: string[]): Args {
 function usage(err?: string): never {
   if (err) console.error(`bench: ${err}`);
   console.log(`usage: npm run bench -- [--quick] [--only REGEX] [--measure S] [--warmup S] [--out DIR] [--no-readme]
-  --quick      smoke check (< 60 s): a few short scenarios, results in a temp folder, README untouched
-  --only RE    run only scenarios whose id matches RE (e.g. 'mjpeg-400|throughput'; 'webrtc' for the WebRTC part)
+  --quick      smoke check: a few short scenarios, WebRTC and tracking parts in quick mode, results in a temp folder,
+               README untouched
+  --only RE    run only scenarios whose id matches RE (e.g. 'mjpeg-400|throughput'; 'webrtc' for the WebRTC part,
+               'tracking' for the tracking part)
   --measure S  measurement window per scenario (default 10, quick 1.5)
   --warmup S   warm-up before each window (default 3, quick 1)
   --out DIR    where results go (default bench/results; quick: a temp folder)
@@ -94,7 +99,9 @@ async function main(): Promise<void> {
   const scenarios = plan({ quick: args.quick, only: args.only, measureMs: args.measureMs, warmupMs: args.warmupMs, rounds: args.rounds });
   // The WebRTC part (bench/webrtc) runs after the MJPEG/WS scenarios, unless --only leaves it out.
   const wantWebRtc = !args.only || args.only.test('webrtc');
-  if (!scenarios.length && !wantWebRtc) usage('no scenario matches --only');
+  // So does the tracking part (bench/tracking), after the WebRTC one.
+  const wantTracking = !args.only || args.only.test('tracking');
+  if (!scenarios.length && !wantWebRtc && !wantTracking) usage('no scenario matches --only');
   const machine = machineInfo();
   const started = new Date();
   const t0 = performance.now();
@@ -164,6 +171,17 @@ async function main(): Promise<void> {
     });
   }
 
+  let tracking: TrackingBench | null = null;
+  if (wantTracking) {
+    console.log(`[tracking] ${args.quick ? 'quick: aerial and aerial_occluded, our default tracker and OpenCV\'s, true start box' : 'full: 4 sequences x 450 frames, two start boxes'}`);
+    tracking = await runTrackingBench({ quick: args.quick, log: (l) => console.log(`[tracking] ${l}`) }).catch((e: Error) => {
+      console.log(`tracking FAILED: ${e.stack ?? e.message}`);
+      failures++;
+      return null;
+    });
+    for (const n of tracking?.notes ?? []) console.log(`[tracking] note: ${n}`);
+  }
+
   // Repeated scenarios collapse to their median round (bench/rounds.ts).
   const results = mergeRounds(runs);
   const tp = throughput(results);
@@ -175,9 +193,11 @@ async function main(): Promise<void> {
     machine, scenarios: results, ablations: ablations(results), throughput: tp, targets: targets(results, tp),
     encode_settings: encodeSettings,
     webrtc,
+    tracking,
     healthy: failures === 0,
   };
   if (webrtc) run.targets.push(...webrtcTargets(webrtc, DEFAULT_KBPS));
+  if (tracking) run.targets.push(...trackingTargets(tracking));
 
   console.log('\n' + terminalTable(results));
   if (run.ablations.length) {
@@ -195,10 +215,17 @@ async function main(): Promise<void> {
   writeFileSync(path.join(outDir, `${name}.svg`), svg);
   // The WebRTC tables follow the MJPEG/WS ones, with their own chart (server CPU per peer).
   if (webrtc?.cpu) writeFileSync(path.join(outDir, `${name}-webrtc.svg`), webrtcSvg(webrtc));
-  const withWebRtc = (body: string, chart: string) => (webrtc
-    ? `${body}\n\n${webrtc.cpu ? `![server CPU per WebRTC peer](${chart})\n\n` : ''}${webrtcMarkdown(webrtc, DEFAULT_KBPS).replace(/^# WebRTC bench .*\n/, '## WebRTC\n')}`
-    : body);
-  const md = withWebRtc(markdown(run, `${name}.svg`), `${name}-webrtc.svg`);
+  // The WebRTC part's tables (with their chart) and then the tracking part's follow the MJPEG/WS ones.
+  const withParts = (body: string, webrtcChart: string) => {
+    let md = body;
+    if (webrtc) {
+      md += `\n\n${webrtc.cpu ? `![server CPU per WebRTC peer](${webrtcChart})\n\n` : ''}`;
+      md += webrtcMarkdown(webrtc, DEFAULT_KBPS).replace(/^# WebRTC bench .*\n/, '## WebRTC\n');
+    }
+    if (tracking) md += `\n\n## Tracking\n\n${trackingMarkdown(tracking).trimEnd()}`;
+    return md;
+  };
+  const md = withParts(markdown(run, `${name}.svg`), `${name}-webrtc.svg`);
   writeFileSync(path.join(outDir, `${name}.md`), `# skyfeed bench ${run.started}\n\n${md}\n`);
   console.log(`\nresults: ${path.join(outDir, name)}.{json,md,svg}`);
 
@@ -207,7 +234,7 @@ async function main(): Promise<void> {
   if (args.readme && intoRepo && !args.only) {
     copyFileSync(path.join(outDir, `${name}.svg`), path.join(outDir, 'latest.svg'));
     if (webrtc?.cpu) copyFileSync(path.join(outDir, `${name}-webrtc.svg`), path.join(outDir, 'latest-webrtc.svg'));
-    const body = withWebRtc(markdown(run, 'bench/results/latest.svg'), 'bench/results/latest-webrtc.svg');
+    const body = withParts(markdown(run, 'bench/results/latest.svg'), 'bench/results/latest-webrtc.svg');
     if (updateReadme(path.join(root, 'README.md'), `Latest results: [bench/results/${name}.md](bench/results/${name}.md).\n\n${body}`)) console.log('README benchmark section updated');
   }
 

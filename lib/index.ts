@@ -17,4 +17,6 @@ export { QueryError } from './util/int-param.js';
 export { H264Encoder, type H264EncoderOptions } from './encode/h264/index.js';
 export { codeAgeMs, codeRow, drawFrameCode, READ_FRAME_CODE_JS } from './capture/frame-code.js';
 export type { WebRtcStats } from './stream/webrtc/index.js';
-export { createScene, type SceneKind } from './capture/synthetic/scenes.js';
+export { createScene, SyntheticScene, type SceneKind } from './capture/synthetic/scenes.js';
+// The vision layer's public entry (trackers, session, smart click, OSD, aerial scene): the tracking bench drives it.
+export * from './vision/index.js';

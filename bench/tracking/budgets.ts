@@ -5,7 +5,7 @@
 
 import {
   AerialScene, ContrastDetector, OsdRenderer, OSD_PRESETS, Redetector, TrackingSession, createTracker,
-} from '../../lib/vision/index.js';
+} from '../../lib/index.js';
 import { percentile } from './score.js';
 
 export interface Budget {

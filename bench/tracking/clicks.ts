@@ -3,7 +3,7 @@
 // box at IoU ≥ 0.5; clicks on bare ground (≥ 20 px from any target) must give
 // none; time per click (segmentation + selection).
 
-import { SmartClick } from '../../lib/vision/index.js';
+import { SmartClick } from '../../lib/index.js';
 import { iou, percentile } from './score.js';
 import { Recording, replay } from './sequences.js';
 

@@ -1,7 +1,7 @@
 // Runs one of our catalog trackers, through the tracking session (what the
 // telemetry would show), over a recorded sequence.
 
-import { TrackingSession, createTracker } from '../../lib/vision/index.js';
+import { TrackingSession, createTracker } from '../../lib/index.js';
 import { FrameResult } from './score.js';
 import { Recording, replay } from './sequences.js';
 

@@ -1,6 +1,6 @@
 // Scores one tracker run against the ground truth, frame by frame.
 
-import type { TargetTruth } from '../../lib/vision/index.js';
+import type { TargetTruth } from '../../lib/index.js';
 
 /** What a tracker reported for one frame. */
 export interface FrameResult {

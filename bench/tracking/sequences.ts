@@ -3,7 +3,7 @@
 // replay (a 450-frame sequence would hold 415 MB) and each replayed frame
 // is checked against the recording, so every tracker sees the same pixels.
 
-import { AerialScene, AerialSceneKind, CameraPose, TargetTruth } from '../../lib/vision/index.js';
+import { AerialScene, AerialSceneKind, CameraPose, TargetTruth } from '../../lib/index.js';
 
 export interface SequenceSpec {
   name: string;
