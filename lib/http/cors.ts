@@ -51,8 +51,9 @@ export function corsPolicy(cfg: CorsConfig, scheme: 'http' | 'https' = 'http'): 
       if (base === none) return none;
       return [
         ...base,
-        ['Access-Control-Allow-Methods', 'GET, POST, PUT, DELETE, OPTIONS'],
-        ['Access-Control-Allow-Headers', 'Content-Type, Authorization'],
+        // PATCH and If-Match: WHEP trickle from a page on another origin.
+        ['Access-Control-Allow-Methods', 'GET, POST, PUT, PATCH, DELETE, OPTIONS'],
+        ['Access-Control-Allow-Headers', 'Content-Type, Authorization, If-Match'],
         ['Access-Control-Max-Age', String(cfg.max_age_s)],
       ];
     },

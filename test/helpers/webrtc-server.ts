@@ -31,7 +31,7 @@ export async function startWebRtcServer(t: Owner, o: WebRtcServerOptions = {}): 
     ...o.config,
     // frame_code: pages can tell how old the picture they show is.
     source: { type: 'synthetic', frame_code: true },
-    streaming: { width: o.width ?? 640, height: o.height ?? 480, fps: o.fps ?? 30 },
+    streaming: { ...(o.config?.streaming as object | undefined), width: o.width ?? 640, height: o.height ?? 480, fps: o.fps ?? 30 },
     webrtc: { enabled: true, ...o.webrtc },
   }, undefined, { webrtc: o.tuning });
   const service = srv.server.context.webrtc;

@@ -77,7 +77,11 @@ t.test('/stats, /status and /api/video/health show the peer and the encoder; a k
   const { v, location } = await whepViewer(srv.base);
   t.teardown(() => v.close());
   await waitFor(() => v.counts.frames >= 30, 'the viewer to receive 30 frames');
-  const stats = (await call(srv.base, 'GET', '/stats')).body.webrtc;
+  // The encoder's rate is measured over its 1 s tick: wait for a full one.
+  const stats = await waitFor(async () => {
+    const s = (await call(srv.base, 'GET', '/stats')).body.webrtc;
+    return s.encoder.fps > 10 ? s : null;
+  }, 'the encoder rate over a full second');
   t.equal(stats.peers, 1);
   t.equal(stats.encoder.state, 'running');
   t.ok(stats.encoder.fps > 10, `encoder ${stats.encoder.fps} fps`);
@@ -118,4 +122,46 @@ t.test('the page at / switches to WebRTC and plays H.264 in Chromium', async (t)
   await page.selectOption('#transport', 'mjpeg');
   await waitFor(async () => (await call(srv.base, 'GET', '/status')).body.clients.webrtc === 0, 'switching back to close the peer');
   t.pass('switching back closed the peer');
+});
+
+t.test('per-address and total caps on signaling sockets and WHEP sessions; a freed place is reusable', async (t) => {
+  const srv = await startWebRtcServer(t, { width: 320, height: 240, webrtc: { max_peers: 3 }, config: { streaming: { max_clients_per_address: 2 } } });
+  const url = `ws://127.0.0.1:${srv.port}/ws/webrtc_signaling`;
+  const open: WebSocket[] = [];
+  t.teardown(() => open.forEach((w) => w.terminate()));
+  for (let i = 0; i < 2; i++) {
+    const ws = new WebSocket(url);
+    await new Promise((resolve, reject) => { ws.once('open', resolve); ws.once('error', reject); });
+    open.push(ws);
+  }
+  t.equal(await upgradeStatus(url), 503, 'a third socket from the same address: 503');
+  open.pop()!.close();
+  await waitFor(async () => (await upgradeStatus(url)) === 101, 'a closed socket to free its place');
+  // WHEP: two sessions from this address, the third refused with its code; DELETE frees one.
+  const a = await whepViewer(srv.base);
+  const b = await whepViewer(srv.base);
+  t.teardown(() => { a.v.close(); b.v.close(); });
+  const third = await fetch(`${srv.base}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' });
+  t.equal(third.status, 503);
+  t.equal(((await third.json()) as { code: string }).code, 'SKYFEED_ERR_WEBRTC_LIMIT');
+  t.equal((await fetch(`${srv.base}${a.location}`, { method: 'DELETE' })).status, 200);
+  const again = await fetch(`${srv.base}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: 'v=0\r\n' });
+  t.equal(again.status, 400, 'the freed place is usable again (this body is simply a bad offer)');
+});
+
+t.test('CORS: a page on an allowed origin may PATCH with If-Match and read Location and ETag', async (t) => {
+  const origin = 'http://ground.example';
+  const srv = await startWebRtcServer(t, { width: 320, height: 240, config: { http: { cors: { origins: [origin], allow_credentials: false, max_age_s: 60 } } } });
+  const pre = await fetch(`${srv.base}/whep/abc`, {
+    method: 'OPTIONS', headers: { Origin: origin, 'Access-Control-Request-Method': 'PATCH', 'Access-Control-Request-Headers': 'content-type, if-match' },
+  });
+  t.match(pre.headers.get('access-control-allow-methods'), /PATCH/);
+  t.match(pre.headers.get('access-control-allow-headers'), /If-Match/i);
+  const v = new NdcReceiver({ trickle: true });
+  t.teardown(() => v.close());
+  const res = await fetch(`${srv.base}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp', Origin: origin }, body: await v.offer() });
+  t.equal(res.status, 201);
+  t.match(res.headers.get('access-control-expose-headers'), /Location/);
+  t.match(res.headers.get('access-control-expose-headers'), /ETag/);
+  await fetch(`${srv.base}${res.headers.get('location')}`, { method: 'DELETE' });
 });

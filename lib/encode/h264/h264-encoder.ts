@@ -180,6 +180,8 @@ export class H264Encoder implements AccessUnitSource {
     const proc = this.#proc;
     this.#detach();
     if (proc && proc.exitCode === null && proc.signalCode === null) {
+      // ffmpeg blocked reading stdin ignores SIGTERM; end of input lets it flush and exit at once.
+      proc.stdin?.end();
       proc.kill('SIGTERM');
       const timer = setTimeout(() => proc.kill('SIGKILL'), KILL_AFTER_MS);
       await this.#exited;
@@ -201,7 +203,11 @@ export class H264Encoder implements AccessUnitSource {
    * previous frame (newest wins: the caller just offers the next one).
    */
   push(frame: Uint8Array, frameId: number, captureMs: number): boolean {
-    this.#lastOfferAt = performance.now();
+    const now = performance.now();
+    // Frames resume after a gap (no peer, camera outage): the watchdog's
+    // clock starts now, not at the last output before the gap.
+    if (now - this.#lastOfferAt > this.#o.stallTimeoutMs) this.#lastOutputAt = now;
+    this.#lastOfferAt = now;
     const proc = this.#proc;
     if (!proc || this.#stats.state !== 'running') {
       this.#stats.skipped_not_running++;

@@ -8,11 +8,15 @@ import type { HttpRequest, HttpResponse, WebSocket } from 'uWebSockets.js';
 import type { RouteGroup } from '../context.js';
 import { SkyfeedError } from '../../errors.js';
 import { readTextBody } from '../body.js';
+import { remoteAddress } from '../request.js';
+import { AddressCounter } from '../../util/address-counter.js';
 import { reply as replyTo, sendBytes, sendEmpty, sendError, sendFailure, type Reply } from '../respond.js';
 import type { SignalingSession } from '../../stream/webrtc/index.js';
 
 interface SignalingData {
   session: SignalingSession | null;
+  /** Remote address, counted in `sockets` until the socket closes. */
+  remote: string;
   /** False once the socket closed: the session's late answers are dropped. */
   open: boolean;
   /** Message rate window: start (ms) and messages seen in it. */
@@ -31,6 +35,20 @@ const decoder = new TextDecoder();
 export const webrtcRoutes: RouteGroup = (router, ctx) => {
   const webrtc = ctx.webrtc;
   const off = () => new SkyfeedError('SKYFEED_ERR_WEBRTC_DISABLED', 'WebRTC is off (webrtc.enabled: false)');
+  // Bounds on what one address, and everyone together, may hold open: idle
+  // signaling sockets cost a descriptor each, and half-open WHEP sessions
+  // hold a peer slot until their connect timeout.
+  const sockets = new AddressCounter();
+  const whepSessions = new AddressCounter();
+  const maxSockets = 2 * ctx.config.webrtc.max_peers;
+  const perAddress = () => ctx.config.streaming.max_clients_per_address;
+  const limited = (counter: AddressCounter, remote: string, total: number, what: string): SkyfeedError | null => {
+    if (counter.total >= total) return new SkyfeedError('SKYFEED_ERR_WEBRTC_LIMIT', `Max ${what} reached (${total})`);
+    if (counter.count(remote) >= perAddress()) {
+      return new SkyfeedError('SKYFEED_ERR_WEBRTC_LIMIT', `Max ${what} from one address reached (${perAddress()})`);
+    }
+    return null;
+  };
 
   router.ws<SignalingData>('/ws/webrtc_signaling', 'viewer', {
     compression: 0,
@@ -43,7 +61,11 @@ export const webrtcRoutes: RouteGroup = (router, ctx) => {
     upgrade: (res, req, context) => {
       if (!webrtc) return sendFailure(replyTo(res), off());
       if (ctx.shuttingDown) return sendError(replyTo(res), 'SKYFEED_ERR_SHUTTING_DOWN', 'Server shutting down');
-      res.upgrade<SignalingData>({ session: null, open: true, windowAt: 0, count: 0 }, req.getHeader('sec-websocket-key'),
+      const remote = remoteAddress(res);
+      const over = limited(sockets, remote, maxSockets, 'signaling sockets');
+      if (over) return sendFailure(replyTo(res), over);
+      sockets.add(remote);
+      res.upgrade<SignalingData>({ session: null, remote, open: true, windowAt: 0, count: 0 }, req.getHeader('sec-websocket-key'),
         req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
     },
     open: (ws: WebSocket<SignalingData>) => {
@@ -73,6 +95,7 @@ export const webrtcRoutes: RouteGroup = (router, ctx) => {
     },
     close: (ws) => {
       const data = ws.getUserData();
+      sockets.remove(data.remote);
       data.open = false;
       data.session?.close();
       data.session = null;
@@ -87,10 +110,28 @@ export const webrtcRoutes: RouteGroup = (router, ctx) => {
     const reply = replyTo(res, ctx.cors.headersFor(req.getHeader('origin')));
     res.onAborted(() => { reply.aborted = true; });
     if (!webrtc) return sendFailure(reply, off());
+    const remote = remoteAddress(res);
+    // The total is webrtc.max_peers, which the fan-out enforces over both kinds of peer.
+    const over = limited(whepSessions, remote, Infinity, 'WHEP sessions');
+    if (over) return sendFailure(reply, over);
+    // Counted from now until the session ends, whichever way (done: once only).
+    whepSessions.add(remote);
+    let counted = true;
+    const uncount = () => {
+      if (counted) whepSessions.remove(remote);
+      counted = false;
+    };
     whepBody(reply, res, req, 'application/sdp')
-      .then((offer) => webrtc.whep.createSession(offer))
-      .then((s) => sendBytes(reply, 201, 'application/sdp', s.answerSdp, [['Location', `/whep/${s.id}`], ['ETag', s.etag]]))
-      .catch((err) => fail(reply, err));
+      .then((offer) => webrtc.whep.createSession(offer, uncount))
+      .then((s) => sendBytes(reply, 201, 'application/sdp', s.answerSdp, [
+        ['Location', `/whep/${s.id}`], ['ETag', s.etag],
+        // A page on another origin must read these to PATCH and DELETE its session.
+        ['Access-Control-Expose-Headers', 'Location, ETag'],
+      ]))
+      .catch((err) => {
+        uncount();
+        fail(reply, err);
+      });
   });
 
   router.patch('/whep/:id', 'viewer', (res, req) => {

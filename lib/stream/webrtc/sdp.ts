@@ -4,6 +4,7 @@
 // drop (mDNS `.local` names we refuse to resolve). libdatachannel parses the
 // rest; this runs first so that bad input gets a precise message.
 
+import { isIP } from 'node:net';
 import { WebRtcError } from './webrtc-errors.js';
 
 export type H264ProfileName = 'baseline' | 'main';
@@ -105,18 +106,23 @@ export function pickH264(video: SdpMedia | null, profile: H264ProfileName): numb
   return (profile === 'baseline' && constrained ? constrained : fits[0]).pt;
 }
 
-/** An ICE candidate naming an mDNS host (`xxxx.local`): dropped, never resolved. */
-export function isMdnsCandidate(candidate: string): boolean {
+/**
+ * An ICE candidate whose address is a name, not an IP literal (an mDNS
+ * `xxxx.local`, or any hostname): dropped, never resolved. Resolving costs
+ * libdatachannel a thread per name, which a client could ask for by the
+ * thousand; browsers on a LAN offer IP candidates too.
+ */
+export function isNameCandidate(candidate: string): boolean {
   // candidate:<foundation> <component> <transport> <priority> <address> <port> typ ...
   const address = candidate.replace(/^a=/, '').split(' ')[4] ?? '';
-  return address.toLowerCase().endsWith('.local');
+  return isIP(address) === 0;
 }
 
-/** The SDP without mDNS candidates, and how many were dropped. */
-export function dropMdnsCandidates(sdp: string): { sdp: string; dropped: number } {
+/** The SDP without name candidates, and how many were dropped. */
+export function dropNameCandidates(sdp: string): { sdp: string; dropped: number } {
   let dropped = 0;
   const kept = sdp.split(/\r?\n/).filter((l) => {
-    if (l.startsWith('a=candidate:') && isMdnsCandidate(l)) {
+    if (l.startsWith('a=candidate:') && isNameCandidate(l)) {
       dropped++;
       return false;
     }

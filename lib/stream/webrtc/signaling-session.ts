@@ -15,7 +15,7 @@
 import type { CloseReason, WebRtcPeer } from './webrtc-peer.js';
 import { WebRtcError } from './webrtc-errors.js';
 import type { WebRtcFanout } from './webrtc-fanout.js';
-import { isMdnsCandidate, MAX_SDP_BYTES, parseSdp } from './sdp.js';
+import { isNameCandidate, MAX_SDP_BYTES, parseSdp } from './sdp.js';
 
 export interface IceCandidatePayload {
   candidate: string;
@@ -212,7 +212,7 @@ export class SignalingSession {
     // An empty candidate is the end-of-candidates marker: nothing to do.
     if (candidate === '') return;
     if (++this.#candidates > this.#maxCandidates) return this.#error(`more than ${this.#maxCandidates} candidates`);
-    if (isMdnsCandidate(candidate)) {
+    if (isNameCandidate(candidate)) {
       this.#fanout.signaling.mdns_dropped++;
       return;
     }

@@ -14,7 +14,11 @@ export type WebRtcErrorCode =
   /** A request the session's state does not allow, e.g. an ICE restart or a second offer. */
   | 'SKYFEED_ERR_WEBRTC_UNSUPPORTED'
   /** The peer connection closed while the request was in progress. */
-  | 'SKYFEED_ERR_WEBRTC_CLOSED';
+  | 'SKYFEED_ERR_WEBRTC_CLOSED'
+  /** If-Match names another ETag than the session's. */
+  | 'SKYFEED_ERR_WEBRTC_PRECONDITION'
+  /** Too many signaling sockets or WHEP sessions from one address, or in total. */
+  | 'SKYFEED_ERR_WEBRTC_LIMIT';
 
 export class WebRtcError extends SkyfeedError {
   declare readonly code: WebRtcErrorCode;

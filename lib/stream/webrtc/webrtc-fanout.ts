@@ -137,6 +137,11 @@ export class WebRtcFanout {
     this.#ticker.unref();
   }
 
+  /** The H.264 profile offers must accept (webrtc.profile). */
+  get profile(): H264ProfileName {
+    return this.#cfg.profile;
+  }
+
   get peerCount(): number {
     return this.#list.length;
   }

@@ -12,7 +12,7 @@ import {
 } from 'node-datachannel';
 import { randomInt } from 'node:crypto';
 import type { AccessUnit } from '../../encode/h264/access-unit.js';
-import { dropMdnsCandidates, isMdnsCandidate, parseSdp, pickH264, type H264ProfileName } from './sdp.js';
+import { dropNameCandidates, isNameCandidate, parseSdp, pickH264, type H264ProfileName } from './sdp.js';
 import { emptySummary, parseRtcp } from './rtcp.js';
 import { WebRtcError } from './webrtc-errors.js';
 
@@ -73,6 +73,8 @@ export interface PeerStats {
 
 /** RTP payload type we offer when the server sends the offer (dynamic range). */
 const OFFER_PT = 96;
+/** Remote candidates a peer takes (a browser sends a handful; WHEP PATCHes and signaling both count). */
+export const MAX_REMOTE_CANDIDATES = 64;
 const CNAME = 'skyfeed';
 
 export class WebRtcPeer {
@@ -86,6 +88,8 @@ export class WebRtcPeer {
   #dc: DataChannel | null = null;
   #state: PeerState = 'new';
   #closed = false;
+  /** Remote candidates added so far (bounded by MAX_REMOTE_CANDIDATES). */
+  #remoteCandidates = 0;
   /** Remote description applied: candidates may be added. */
   #remoteSet = false;
   #trackOpen = false;
@@ -134,7 +138,7 @@ export class WebRtcPeer {
       p?.resolve(sdp);
     });
     this.#pc.onLocalCandidate((candidate, mid) => {
-      if (!this.#closed && !isMdnsCandidate(candidate)) this.#events.candidate(candidate, mid);
+      if (!this.#closed && !isNameCandidate(candidate)) this.#events.candidate(candidate, mid);
     });
     this.#pc.onGatheringStateChange((s) => {
       if (s === 'complete') this.#onGathered?.();
@@ -171,7 +175,7 @@ export class WebRtcPeer {
     const offer = parseSdp(offerSdp);
     const pt = pickH264(offer.video, this.#cfg.profile);
     this.#addVideo(offer.video!.mid, pt);
-    const { sdp } = dropMdnsCandidates(offerSdp as string);
+    const { sdp } = dropNameCandidates(offerSdp as string);
     const described = this.#nextDescription();
     try {
       this.#pc.setRemoteDescription(sdp, 'offer');
@@ -210,7 +214,7 @@ export class WebRtcPeer {
       throw new WebRtcError('SKYFEED_ERR_WEBRTC_BAD_SDP', 'the answer does not accept our H.264 video');
     }
     try {
-      this.#pc.setRemoteDescription(dropMdnsCandidates(answerSdp as string).sdp, 'answer');
+      this.#pc.setRemoteDescription(dropNameCandidates(answerSdp as string).sdp, 'answer');
     } catch (e) {
       throw new WebRtcError('SKYFEED_ERR_WEBRTC_BAD_SDP', `the answer was refused: ${(e as Error).message}`);
     }
@@ -229,7 +233,7 @@ export class WebRtcPeer {
     }
     const d = this.#pc.localDescription();
     if (!d) throw new WebRtcError('SKYFEED_ERR_WEBRTC_CLOSED', 'the peer closed before its description was ready');
-    return dropMdnsCandidates(d.sdp).sdp;
+    return dropNameCandidates(d.sdp).sdp;
   }
 
   get remoteDescriptionSet(): boolean {
@@ -240,7 +244,10 @@ export class WebRtcPeer {
   addRemoteCandidate(candidate: string, mid: string): boolean {
     if (this.#closed) return false;
     if (!this.#remoteSet) throw new WebRtcError('SKYFEED_ERR_WEBRTC_UNSUPPORTED', 'candidate before the remote description');
-    if (isMdnsCandidate(candidate)) return false;
+    if (isNameCandidate(candidate)) return false;
+    if (++this.#remoteCandidates > MAX_REMOTE_CANDIDATES) {
+      throw new WebRtcError('SKYFEED_ERR_WEBRTC_BAD_SDP', `more than ${MAX_REMOTE_CANDIDATES} ICE candidates for one peer`);
+    }
     try {
       this.#pc.addRemoteCandidate(candidate, mid);
     } catch (e) {
@@ -261,6 +268,12 @@ export class WebRtcPeer {
     if (this.#needKeyframe) {
       if (!au.keyframe) {
         this.#stats.frames_skipped++;
+        // The transport is up and only the next IDR is awaited (PLI cannot
+        // force one): not a stall, however long the GOP.
+        if (this.#stalledSince !== 0 && this.#pc.state() === 'connected') {
+          this.#stalledSince = 0;
+          this.#setState('connected');
+        }
         return false;
       }
       this.#needKeyframe = false;

@@ -9,7 +9,7 @@
 // UNSUPPORTED (ICE restart) → 422.
 
 import { randomBytes } from 'node:crypto';
-import { iceUfrag, parseSdp, parseSdpFragment } from './sdp.js';
+import { iceUfrag, parseSdp, parseSdpFragment, pickH264 } from './sdp.js';
 import { WebRtcError } from './webrtc-errors.js';
 import type { WebRtcFanout } from './webrtc-fanout.js';
 import type { WebRtcPeer } from './webrtc-peer.js';
@@ -43,13 +43,21 @@ export class WhepEndpoint {
     return this.#sessions.size;
   }
 
-  async createSession(offerSdp: unknown): Promise<WhepSession> {
+  /** `ended`: called once when the session ends for any reason (DELETE, stall, close). */
+  async createSession(offerSdp: unknown, ended?: () => void): Promise<WhepSession> {
     if (this.#closed) throw new WebRtcError('SKYFEED_ERR_WEBRTC_CLOSED', 'WHEP is closed');
     const parsed = parseSdp(offerSdp); // BAD_SDP before any peer exists
     if (!parsed.video) throw new WebRtcError('SKYFEED_ERR_WEBRTC_BAD_SDP', 'the offer has no video m-line');
+    // Direction and codec too, so that a bad offer is a 400 even when every slot is taken.
+    pickH264(parsed.video, this.#fanout.profile);
     const id = randomBytes(16).toString('hex');
     const etag = `"${randomBytes(8).toString('hex')}"`;
-    const peer = this.#fanout.createPeer('whep', { closed: () => this.#sessions.delete(id) });
+    const peer = this.#fanout.createPeer('whep', {
+      closed: () => {
+        this.#sessions.delete(id);
+        ended?.();
+      },
+    });
     this.#sessions.set(id, { peer, etag, remoteUfrag: iceUfrag(offerSdp as string) });
     try {
       await peer.answer(offerSdp);
@@ -78,7 +86,7 @@ export class WhepEndpoint {
     const s = this.#sessions.get(id);
     if (!s) throw new WebRtcError('SKYFEED_ERR_WEBRTC_NO_SESSION', 'no such WHEP session');
     if (ifMatch !== undefined && ifMatch !== '*' && ifMatch !== s.etag) {
-      throw new WebRtcError('SKYFEED_ERR_WEBRTC_UNSUPPORTED', 'If-Match does not match the session (ICE restart is not supported)');
+      throw new WebRtcError('SKYFEED_ERR_WEBRTC_PRECONDITION', 'If-Match does not match the session\'s ETag');
     }
     const { ufrag, candidates } = parseSdpFragment(fragment);
     if (ufrag !== null && s.remoteUfrag !== null && ufrag !== s.remoteUfrag) {

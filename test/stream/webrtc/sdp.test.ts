@@ -3,7 +3,7 @@
 
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { dropMdnsCandidates, isMdnsCandidate, parseSdp, parseSdpFragment, pickH264 } from '../../../lib/stream/webrtc/sdp.js';
+import { dropNameCandidates, isNameCandidate, parseSdp, parseSdpFragment, pickH264 } from '../../../lib/stream/webrtc/sdp.js';
 import { WebRtcError } from '../../../lib/stream/webrtc/webrtc-errors.js';
 
 const offer = readFileSync(new URL('../../../../test/fixtures/chromium-156-offer.sdp', import.meta.url), 'utf8');
@@ -43,13 +43,15 @@ t.test('offers we cannot serve are refused with a reason', async (t) => {
   t.throws(() => pickH264(parseSdp(highOnly).video, 'baseline'), /baseline profile/);
 });
 
-t.test('mDNS candidates are recognised and dropped', async (t) => {
+t.test('candidates naming a host (mDNS or any hostname) are recognised and dropped; IP literals stay', async (t) => {
   const c = 'candidate:1 1 udp 2113937151 1f2e3d4c-aaaa-bbbb-cccc-0123456789ab.local 54321 typ host generation 0';
-  t.ok(isMdnsCandidate(c));
-  t.ok(isMdnsCandidate(`a=${c}`));
-  t.notOk(isMdnsCandidate('candidate:1 1 udp 2113937151 192.0.2.2 53072 typ host'));
+  t.ok(isNameCandidate(c));
+  t.ok(isNameCandidate(`a=${c}`));
+  t.ok(isNameCandidate('candidate:1 1 udp 2113937151 h1x2.example.com 53072 typ host'), 'a DNS name is never resolved');
+  t.notOk(isNameCandidate('candidate:1 1 udp 2113937151 192.0.2.2 53072 typ host'));
+  t.notOk(isNameCandidate('candidate:1 1 udp 2113937151 fd00::2 53072 typ host'));
   const withMdns = offer.replace(/a=candidate:3303721453 1 udp 2113937151 192.0.2.2/, 'a=candidate:3303721453 1 udp 2113937151 abc.local');
-  const r = dropMdnsCandidates(withMdns);
+  const r = dropNameCandidates(withMdns);
   t.equal(r.dropped, 1);
   t.notMatch(r.sdp, /\.local/);
   t.match(r.sdp, /fd00::2/, 'other candidates stay');

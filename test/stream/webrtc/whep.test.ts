@@ -89,4 +89,32 @@ t.test('past max_peers: 503', async (t) => {
   const res = await post(r, await b.offer());
   t.equal(res.status, 503);
   t.match(await res.text(), /Max peers reached/);
+  // A bad offer is still a 400 when no slot is free: it is checked before a peer is asked for.
+  const sendOnly = (await b.offer()).replace(/a=(recvonly|sendrecv)/, 'a=sendonly');
+  const bad = await post(r, sendOnly);
+  t.equal(bad.status, 400, 'a send-only offer: 400, not 503');
+});
+
+t.test('trickled hostnames are never resolved; candidates per peer are bounded; If-Match must match (412)', async (t) => {
+  const r = await rig(t);
+  const v = new NdcReceiver({ trickle: true });
+  t.teardown(() => v.close());
+  const res = await post(r, await v.offer());
+  t.equal(res.status, 201);
+  const location = res.headers.get('location')!;
+  const etag = res.headers.get('etag')!;
+  v.accept(await res.text());
+  const headers = { 'Content-Type': 'application/trickle-ice-sdpfrag' };
+  const names = ['a=mid:0', ...Array.from({ length: 40 }, (_, i) => `a=candidate:${i} 1 udp 2113937151 h${i}.example.com ${40000 + i} typ host`)].join('\r\n');
+  const threads0 = (await import('node:fs')).readdirSync(`/proc/${process.pid}/task`).length;
+  t.equal((await fetch(`${r.base}${location}`, { method: 'PATCH', headers, body: names })).status, 204, 'accepted and dropped');
+  const threads1 = (await import('node:fs')).readdirSync(`/proc/${process.pid}/task`).length;
+  t.ok(threads1 - threads0 < 10, `no resolver thread per name (threads ${threads0} → ${threads1})`);
+  const wrong = await fetch(`${r.base}${location}`, { method: 'PATCH', headers: { ...headers, 'If-Match': '"nope"' }, body: fragment(v) });
+  t.equal(wrong.status, 412);
+  t.equal(((await wrong.json()) as { code: string }).code, 'SKYFEED_ERR_WEBRTC_PRECONDITION');
+  t.equal((await fetch(`${r.base}${location}`, { method: 'PATCH', headers: { ...headers, 'If-Match': etag }, body: fragment(v) })).status, 204);
+  const many = ['a=mid:0', ...Array.from({ length: 70 }, (_, i) => `a=candidate:${i} 1 udp 2113937151 192.0.2.${(i % 250) + 1} ${41000 + i} typ host`)].join('\r\n');
+  const over = await fetch(`${r.base}${location}`, { method: 'PATCH', headers, body: many });
+  t.equal(over.status, 400, 'more than 64 candidates for one peer: 400');
 });
