@@ -151,3 +151,18 @@ t.test('smart mode: a click on each target tracks it; a click on bare ground sel
   t.equal(schema.smart_tracker.detector, 'contrast');
   t.ok(schema.available_trackers.some((e: { name: string; implemented: boolean }) => e.name === 'CSRT' && e.implemented));
 });
+
+t.test('smart mode with a model that does not load says so and runs the built-in detector', async (t) => {
+  const srv = await startInProcess(t, { source: { type: 'synthetic', scene: 'aerial' }, smart: { detect_fps: 4, model_path: '/nonexistent/yolo.onnx' } });
+  await waitFor(async () => (await call(srv.base, 'GET', '/status')).body.video_status === 'healthy', 'video to be live');
+  const on = await call(srv.base, 'POST', '/commands/toggle_smart_mode');
+  t.equal(on.status, 200);
+  t.equal(on.body.smart_mode_active, true);
+  t.equal(on.body.detector, 'contrast');
+  t.match(on.body.warning, /ONNX model not used: .*(\/nonexistent\/yolo\.onnx|onnxruntime-node)/, `warning: ${on.body.warning}`);
+  const schema = (await call(srv.base, 'GET', '/api/tracker/schema')).body;
+  t.equal(schema.smart_tracker.onnx.available, false);
+  t.type(schema.smart_tracker.onnx.why, 'string');
+  const put = await call(srv.base, 'PUT', '/api/config/smart/model_path', { value: '/tmp/evil.onnx' });
+  t.equal(put.status, 403, 'the model path is file-only: the API cannot choose a file to load');
+});
