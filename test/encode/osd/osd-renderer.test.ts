@@ -2,7 +2,7 @@
 // status text, dashed detections, presets, and pixels it must not touch.
 
 import t from 'tap';
-import { OsdRenderer, OSD_COLORS, OsdTrack } from '../../lib/vision/osd-renderer.js';
+import { OsdRenderer, OSD_COLORS, OsdTrack } from '../../../lib/encode/osd/osd-renderer.js';
 
 const W = 320;
 const H = 240;
