@@ -7,6 +7,7 @@ import { SkyfeedError } from '../errors.js';
 import type { AppController, ControllerFlags, OffboardReport, OffboardState } from './controller.js';
 import { centerOf, normalizedBox, toPixelBox, toPixelPoint, type FrameSize, type PixelBox } from './geometry.js';
 import { findByName, followerProfiles, trackerTypes } from './catalog.js';
+import type { OsdState } from '../encode/osd/osd-state.js';
 
 export interface ControllerDeps {
   /** The running frame size. */
@@ -81,6 +82,15 @@ export class BuiltinController implements AppController {
       flight_mode: null,
       following_since: this.#followingSince / 1000,
       message: NO_FLIGHT_LINK,
+    };
+  }
+
+  osdState(captureMs: number): OsdState {
+    // No tracker runs in this build: the commanded box is not a tracked
+    // target, so no box is drawn (and the status says TRK OFF).
+    return {
+      track: null, following: this.flags.following_active, followerProfile: this.flags.following_active ? this.#profile : '',
+      timeS: captureMs / 1000,
     };
   }
 

@@ -90,6 +90,11 @@ export interface WebRtcConfig {
   vaapi_device?: string;
 }
 
+export interface OsdConfig {
+  enabled: boolean;
+  preset: 'minimal' | 'professional' | 'debug';
+}
+
 export interface SkyfeedConfig {
   http: HttpConfig;
   streaming: StreamingConfig;
@@ -98,5 +103,6 @@ export interface SkyfeedConfig {
   rate_limit: RateLimitConfig;
   auth: AuthConfig;
   webrtc: WebRtcConfig;
+  osd: OsdConfig;
   [section: string]: unknown;
 }
