@@ -7,6 +7,7 @@
 import t from 'tap';
 import sharp from 'sharp';
 import { createEngine } from '../../lib/app/engine.js';
+import { InlineEncoder } from '../../lib/encode/inline-encoder.js';
 import type { RawRing } from '../../lib/bus/raw-ring.js';
 import { loadConfig } from '../../lib/config/load.js';
 import type { OsdState, OsdTrack } from '../../lib/encode/osd/osd-state.js';
@@ -151,4 +152,18 @@ t.test('the tracker box: drawn where the state says, in each frame\'s meta, and 
     t.ok(s > 0.8, `the yellow bracket of box ${b} is in the JPEG (${(s * 100).toFixed(0)} % of its pixels)`);
   }
   t.ok(ringWhite(engine.bus.ring) < 0.1, 'the ring still holds the camera\'s picture');
+});
+
+t.test('the inline encoder (the bench\'s main-thread ablation) draws the same OSD, on its own copy', async (t) => {
+  const config = loadConfig(writeConfig({ ...CAMERA, osd: { enabled: true, preset: 'professional' } }));
+  const engine = createEngine(config, { encoder: () => new InlineEncoder() });
+  t.teardown(() => engine.close());
+  await engine.start();
+  const frame = await engine.jpeg.snapshot(tierOf(config.streaming.quality, engine.policy), 5000);
+  t.ok(frame, 'a snapshot');
+  const s = share(await decodeJpeg(frame!.jpeg), W, crosshairPixels(), white);
+  t.ok(s > 0.9, `the crosshair is in the JPEG (${(s * 100).toFixed(0)} % near white)`);
+  t.ok(ringWhite(engine.bus.ring) < 0.1, 'the ring still holds the camera\'s picture');
+  // No controller in a bare engine: a frame with no track, labelled so.
+  t.match(JSON.parse(frame!.wsMeta), { box: null, target_state: 'inactive' });
 });
