@@ -18,3 +18,5 @@ export { H264Encoder, type H264EncoderOptions } from './encode/h264/index.js';
 export { codeAgeMs, codeRow, drawFrameCode, READ_FRAME_CODE_JS } from './capture/frame-code.js';
 export type { WebRtcStats } from './stream/webrtc/index.js';
 export { createScene, type SceneKind } from './capture/synthetic/scenes.js';
+export { OsdRenderer, OSD_PRESETS, OSD_COLORS } from './encode/osd/osd-renderer.js';
+export type { OsdPreset, OsdState, OsdTrack, OsdDetection, OsdSource } from './encode/osd/osd-state.js';
