@@ -107,10 +107,11 @@ export class H264BusFeed implements FrameConsumer {
 
   #push(frame: Uint8Array, seq: number, captureMs: number): void {
     const src = this.#osdSource;
-    const state = src ? src.state(captureMs) : null;
-    const preset = state && src!.preset();
+    // The preset first: with the OSD off no state is asked for (nothing here labels frames).
+    const preset = src ? src.preset() : null;
+    const state = preset ? src!.state(captureMs) : null;
     let decorate: ((copy: Buffer) => void) | undefined;
-    if (preset) {
+    if (preset && state) {
       const ring = this.#bus.ring;
       this.#osd ??= new OsdRenderer(ring.width, ring.height, preset);
       if (this.#osd.preset !== preset) this.#osd.preset = preset;
