@@ -20,3 +20,4 @@ export type { WebRtcStats } from './stream/webrtc/index.js';
 export { createScene, SyntheticScene, type SceneKind } from './capture/synthetic/scenes.js';
 // The vision layer's public entry (trackers, session, smart click, OSD, aerial scene): the tracking bench drives it.
 export * from './vision/index.js';
+export type { OsdSource } from './encode/osd/osd-state.js';

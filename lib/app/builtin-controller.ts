@@ -11,8 +11,9 @@ import type { AppController, ControllerFlags, OffboardReport, OffboardState } fr
 import { centerOf, normalizedBox, toPixelBox, toPixelPoint, type FrameSize, type PixelBox } from './geometry.js';
 import { findByName, followerProfiles, trackerTypes } from './catalog.js';
 import type { VisionPort } from './vision-port.js';
-import type { TrackerOutput } from '../vision/tracker-output.js';
+import { copyOutput, type TrackerOutput } from '../vision/tracker-output.js';
 import { findTracker, trackerCatalog, DEFAULT_TRACKER } from '../vision/tracker-catalog.js';
+import type { OsdState } from '../encode/osd/osd-state.js';
 
 export interface ControllerDeps {
   /** The running frame size. */
@@ -132,6 +133,23 @@ export class BuiltinController implements AppController {
       flight_mode: null,
       following_since: this.#followingSince / 1000,
       message: NO_FLIGHT_LINK,
+    };
+  }
+
+  osdState(captureMs: number): OsdState {
+    // The tracker's output is the box drawn (a copy: the encode reads it
+    // later); a commanded box alone is not a tracked target, so none is drawn.
+    const v = this.#deps.vision;
+    const out = v && this.flags.tracking_started ? v.tracker.latest : null;
+    const frame = this.#deps.frame();
+    const detections = v && this.flags.smart_mode_active
+      ? v.detector.output(frame.width, frame.height).targets.map((x) => ({
+        bbox: x.bbox, class_name: x.class_name, score: x.confidence, target_id: x.target_id, is_selected: x.is_selected,
+      }))
+      : undefined;
+    return {
+      track: out ? copyOutput(out) : null, following: this.flags.following_active,
+      followerProfile: this.flags.following_active ? this.#profile : '', timeS: captureMs / 1000, detections,
     };
   }
 

@@ -42,6 +42,7 @@ export function createControlPlane(engine: Engine, opts: ControlPlaneOptions = {
     hasFrame: () => video.hasLiveFrame(),
     vision: { tracker, detector },
   });
+  engine.osd.attach((captureMs) => controller.osdState(captureMs));
   const store = new ConfigService(config, { file: opts.configFile });
   store.init().catch((err: Error) => console.error(`skyfeed: cleaning stale config temp files failed: ${err.message}`));
   const settings = new LiveSettings(config, { store, jpeg, fanout, video, limiter, policy });

@@ -5,6 +5,7 @@
 
 import type { PixelBox } from './geometry.js';
 import type { FollowerProfile, TrackerType } from './catalog.js';
+import type { OsdState } from '../encode/osd/osd-state.js';
 
 export interface ControllerFlags {
   tracking_started: boolean;
@@ -43,6 +44,12 @@ export interface AppController {
   trackerData(): Record<string, unknown>;
   /** Follower telemetry in the contract's field names, or {} when no follower exists. */
   followerData(): Record<string, unknown>;
+  /**
+   * What the OSD shows on the frame captured at `captureMs` (epoch ms): the
+   * tracker's box and state as the tracker knows them, following, profile.
+   * Called once per encoded frame; return a fresh object (an encode reads it later).
+   */
+  osdState?(captureMs: number): OsdState | null;
 
   /** `box` is as sent by the client (normalized or pixels). */
   /** Asynchronous when a real tracker starts (it answers with its first output). */

@@ -14,6 +14,7 @@ import { encodeWorkerCount } from '../policy/encoded-slots.js';
 import { qualityPolicy, type QualityPolicy } from '../policy/quality-tiers.js';
 import { Fanout } from '../stream/fanout.js';
 import { StreamStats } from '../stream/stream-stats.js';
+import { OsdFeed } from './osd-feed.js';
 import { VideoService } from './video-service.js';
 import { WebRtcService, type WebRtcTuning } from './webrtc-service.js';
 
@@ -42,6 +43,8 @@ export interface Engine {
   /** WebRTC (H.264 encode + peers); null when webrtc.enabled is false. */
   readonly webrtc: WebRtcService | null;
   readonly policy: QualityPolicy;
+  /** What the encoders draw (osd.*) and label frames with; the control plane attaches the controller's state. */
+  readonly osd: OsdFeed;
   /** Starts the encoder, then the video source. */
   start(): Promise<void>;
   /** Ends every stream, stops the source and the encoder. Idempotent. */
@@ -56,8 +59,9 @@ export function createEngine(config: SkyfeedConfig, opts: EngineOptions = {}): E
   const bus = new FrameBus({ slots: config.pipeline.ring_slots, width: s.width, height: s.height, slotBytes: s.width * s.height * BYTES_PER_PIXEL });
   const workers = encodeWorkerCount(config.pipeline.workers);
   const encoder = opts.encoder ? opts.encoder(workers) : new PoolEncoder(workers);
+  const osd = new OsdFeed(config);
   const jpeg = new JpegPipeline(bus, encoder, {
-    encodedSlots: encodedSlots(config), skipIdentical: s.skip_identical_frames, enableCache: s.enable_cache, cacheTtlMs: s.cache_ttl_ms,
+    encodedSlots: encodedSlots(config), skipIdentical: s.skip_identical_frames, enableCache: s.enable_cache, cacheTtlMs: s.cache_ttl_ms, osd,
   });
   const fanout = new Fanout(jpeg, s.stalled_client_timeout_s);
   const stats = new StreamStats(bus, jpeg, fanout);
@@ -68,10 +72,10 @@ export function createEngine(config: SkyfeedConfig, opts: EngineOptions = {}): E
     measuredFps: () => stats.captureFps,
     log: (line) => console.error(`skyfeed: ${line}`),
   });
-  const webrtc = config.webrtc.enabled ? new WebRtcService(bus, config, opts.webrtc) : null;
+  const webrtc = config.webrtc.enabled ? new WebRtcService(bus, config, opts.webrtc, osd) : null;
   let closing: Promise<void> | null = null;
   return {
-    config, bus, jpeg, fanout, stats, video, webrtc, policy: qualityPolicy(s),
+    config, bus, jpeg, fanout, stats, video, webrtc, policy: qualityPolicy(s), osd,
     async start() {
       await jpeg.start();
       await video.start();

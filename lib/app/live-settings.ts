@@ -3,7 +3,8 @@
 // object applies them to the running engine, in one place: a new capture
 // rate re-paces every client and restarts the source; a new default quality
 // re-tiers the clients that follow it and moves the MJPEG passthrough tier;
-// new rate limits reconfigure the limiter. Nothing else writes the running
+// new rate limits reconfigure the limiter; the OSD switch and preset apply
+// at the next encoded frame. Nothing else writes the running
 // configuration, so what /status shows is what runs.
 
 import type { SkyfeedConfig } from '../config/types.js';
@@ -106,6 +107,13 @@ export class LiveSettings {
         const rl = this.running.rate_limit as unknown as Record<string, unknown>;
         rl[key.slice('rate_limit.'.length)] = value;
         p.limiter.configure(this.running.rate_limit);
+        return;
+      }
+      case 'osd.enabled':
+      case 'osd.preset': {
+        // The encoders read these per frame (OsdFeed): the next frame shows the change.
+        const o = this.running.osd as unknown as Record<string, unknown>;
+        o[key.slice('osd.'.length)] = value;
         return;
       }
       default:

@@ -7,6 +7,7 @@ import type { FrameBus, Subscription } from '../bus/frame-bus.js';
 import type { SkyfeedConfig } from '../config/types.js';
 import { H264BusFeed, type H264FeedCounters } from '../encode/h264/bus-feed.js';
 import { DemandGate, H264Encoder, type H264EncoderOptions } from '../encode/h264/index.js';
+import type { OsdSource } from '../encode/osd/osd-state.js';
 import {
   SignalingSession, WebRtcFanout, WhepEndpoint, type SignalingOutgoing, type TelemetryMessage, type WebRtcFanoutOptions,
   type WebRtcStats,
@@ -37,7 +38,8 @@ export class WebRtcService {
   readonly #bus: FrameBus;
   #closed = false;
 
-  constructor(bus: FrameBus, config: SkyfeedConfig, tuning: WebRtcTuning = {}) {
+  /** `osd`: drawn on the encoder's copy of each frame while its preset is on. */
+  constructor(bus: FrameBus, config: SkyfeedConfig, tuning: WebRtcTuning = {}, osd?: OsdSource) {
     const w = config.webrtc;
     this.#bus = bus;
     const fps = config.streaming.fps || FALLBACK_FPS;
@@ -49,7 +51,7 @@ export class WebRtcService {
       ...tuning.encoder,
     });
     this.#gate = new DemandGate(this.encoder, tuning.idleStopMs ?? w.idle_stop_s * 1000);
-    this.#feed = new H264BusFeed(bus, this.encoder, fps, () => this.#gate.users > 0);
+    this.#feed = new H264BusFeed(bus, this.encoder, fps, () => this.#gate.users > 0, osd);
     this.#subscription = bus.subscribe(this.#feed);
     this.fanout = new WebRtcFanout(this.encoder, {
       width: config.streaming.width, height: config.streaming.height, fps, maxPeers: w.max_peers,

@@ -90,6 +90,11 @@ export interface WebRtcConfig {
   vaapi_device?: string;
 }
 
+export interface OsdConfig {
+  enabled: boolean;
+  preset: 'minimal' | 'professional' | 'debug';
+}
+
 export interface SkyfeedConfig {
   http: HttpConfig;
   streaming: StreamingConfig;
@@ -99,6 +104,7 @@ export interface SkyfeedConfig {
   auth: AuthConfig;
   webrtc: WebRtcConfig;
   smart: SmartConfig;
+  osd: OsdConfig;
   [section: string]: unknown;
 }
 

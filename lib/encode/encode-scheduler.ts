@@ -13,6 +13,7 @@ import type { EncodedRing } from './encoded-ring.js';
 import type { FrameStore } from './frame-store.js';
 import { StalledTask, type JpegEncoder } from './jpeg-encoder.js';
 import { EncodeOutcome, type EncodeResult, type EncodeTask } from './messages.js';
+import type { OsdSource, OsdState } from './osd/osd-state.js';
 import type { SlotAllocator } from './slot-allocator.js';
 import type { SnapshotWaiters } from './snapshot-waiters.js';
 import type { TierDemand } from './tier-demand.js';
@@ -40,6 +41,8 @@ export interface SchedulerParts {
   slots: SlotAllocator;
   demand: TierDemand;
   skipIdentical: boolean;
+  /** The OSD drawn on the encoder's copy and the box that labels each frame; none: the camera's picture, unlabelled. */
+  osd?: OsdSource;
 }
 
 export class EncodeScheduler implements FrameConsumer {
@@ -128,14 +131,19 @@ export class EncodeScheduler implements FrameConsumer {
       p.bus.release();
       return;
     }
+    const slot = this.#raw.slotOf(seq);
+    // Read once per frame, at dispatch: the frame is drawn and labelled with what was known when it was taken.
+    const state = p.osd ? p.osd.state(this.#raw.captureTime(slot)) : null;
+    const preset = state && p.osd!.preset();
     const task: EncodeTask = {
-      seq, slot: this.#raw.slotOf(seq), qualities, outSlots,
+      seq, slot, qualities, outSlots,
       prevHash: p.skipIdentical && allCurrentMatch ? this.#lastHash : null,
       passthroughQuality: this.#passthrough,
+      osd: preset ? { preset, state: state! } : null,
     };
     this.#inflight.push(seq);
     p.bus.release();
-    p.encoder.run(task).then((r) => this.#onResult(task, r), (err: Error) => this.#onError(task, err));
+    p.encoder.run(task).then((r) => this.#onResult(task, r, state), (err: Error) => this.#onError(task, err));
   }
 
   #settled(task: EncodeTask): void {
@@ -153,7 +161,7 @@ export class EncodeScheduler implements FrameConsumer {
     this.#pump();
   }
 
-  #onResult(task: EncodeTask, r: EncodeResult): void {
+  #onResult(task: EncodeTask, r: EncodeResult, osd: OsdState | null): void {
     this.#settled(task);
     if (this.#closed) return;
     const { slots, store, encoded } = this.#p;
@@ -169,7 +177,7 @@ export class EncodeScheduler implements FrameConsumer {
         const cur = store.current(task.qualities[i]);
         if (!cur || cur.id >= r.seq) continue;
         // Same JPEG bytes, new frame id and timestamp: only the header changes.
-        store.publish(publishFrame(encoded, cur.slot, cur.length, r.seq, cur.quality, captureMs, now, r.hash));
+        store.publish(publishFrame(encoded, cur.slot, cur.length, r.seq, cur.quality, captureMs, now, r.hash, osd));
       }
     } else {
       this.counters.framesEncoded++;
@@ -192,7 +200,7 @@ export class EncodeScheduler implements FrameConsumer {
           continue;
         }
         if (cur) slots.release(cur.slot);
-        store.publish(publishFrame(encoded, slot, length, r.seq, q, captureMs, now, r.hash));
+        store.publish(publishFrame(encoded, slot, length, r.seq, q, captureMs, now, r.hash, osd));
       }
       this.#lastHash = r.hash;
     }

@@ -1,4 +1,5 @@
 import { PART_SUFFIX, type EncodedRing } from './encoded-ring.js';
+import type { OsdState } from './osd/osd-state.js';
 
 /**
  * One JPEG at one quality, as every client of that quality receives it.
@@ -19,7 +20,13 @@ export interface EncodedFrame {
   part: Uint8Array;
   /** The JPEG alone. A view into the ring. */
   jpeg: Uint8Array;
-  /** The WebSocket meta message that precedes the binary JPEG. */
+  /**
+   * The WebSocket meta message that precedes the binary JPEG: timestamp,
+   * frame_id, quality, size, and the tracker's `box` ([x, y, w, h] px,
+   * rounded; null when no box) and `target_state` (null when no tracker
+   * state is known) as they were when the frame was taken, so a browser can
+   * draw its own overlay.
+   */
   wsMeta: string;
   /** X-Timestamp value: capture time in epoch seconds with µs precision. */
   timestamp: string;
@@ -35,7 +42,7 @@ const CRLF1 = 10;
  */
 export function publishFrame(
   ring: EncodedRing, slot: number, length: number, id: number, quality: number,
-  captureMs: number, readyMs: number, hash: bigint,
+  captureMs: number, readyMs: number, hash: bigint, osd: OsdState | null = null,
 ): EncodedFrame {
   const timestamp = (captureMs / 1000).toFixed(6);
   const header =
@@ -47,7 +54,7 @@ export function publishFrame(
   for (let i = 0; i < header.length; i++) bytes[start + i] = header.charCodeAt(i);
   bytes[jpegStart + length] = CRLF0;
   bytes[jpegStart + length + 1] = CRLF1;
-  const wsMeta = `{"type":"frame","timestamp":${timestamp},"frame_id":${id},"quality":${quality},"size":${length}}`;
+  const wsMeta = `{"type":"frame","timestamp":${timestamp},"frame_id":${id},"quality":${quality},"size":${length},${trackMeta(osd)}}`;
   return {
     id, quality, captureMs, readyMs, hash, slot, length, timestamp, wsMeta,
     part: new Uint8Array(ring.sab, start, header.length + length + PART_SUFFIX),
@@ -55,3 +62,13 @@ export function publishFrame(
   };
 }
 
+
+/** The meta's tracker fields; a box is shown only while the tracker has one (not inactive). */
+function trackMeta(osd: OsdState | null): string {
+  const t = osd?.track;
+  if (!osd) return '"box":null,"target_state":null';
+  if (!t) return '"box":null,"target_state":"inactive"';
+  const b = t.target_state !== 'inactive' ? t.bbox : null;
+  const box = b ? `[${Math.round(b[0])},${Math.round(b[1])},${Math.round(b[2])},${Math.round(b[3])}]` : 'null';
+  return `"box":${box},"target_state":${JSON.stringify(t.target_state)}`;
+}

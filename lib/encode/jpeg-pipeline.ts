@@ -13,6 +13,7 @@ import { TierDemand } from './tier-demand.js';
 import { EncodeScheduler, type EncodeCounters } from './encode-scheduler.js';
 import type { JpegEncoder } from './jpeg-encoder.js';
 import type { EncodeWorkerData } from './messages.js';
+import type { OsdSource } from './osd/osd-state.js';
 import type { TimingWindow } from '../util/timing-window.js';
 
 export interface JpegPipelineOptions {
@@ -21,6 +22,8 @@ export interface JpegPipelineOptions {
   skipIdentical: boolean;
   enableCache: boolean;
   cacheTtlMs: number;
+  /** OSD drawn on the encoders' copies and the tracker box in each frame's WS meta; none: neither. */
+  osd?: OsdSource;
 }
 
 export type { EncodeCounters, FrameListener };
@@ -49,7 +52,7 @@ export class JpegPipeline {
     this.#scheduler = new EncodeScheduler({
       bus, encoded: this.encoded, encoder, store: this.#store, waiters: this.#waiters,
       slots: new SlotAllocator(opts.encodedSlots, this.#store, this.#demand), demand: this.#demand,
-      skipIdentical: opts.skipIdentical,
+      skipIdentical: opts.skipIdentical, osd: opts.osd,
     });
     this.subscription = bus.subscribe(this.#scheduler);
   }

@@ -3,6 +3,7 @@
 
 import type { RawRingLayout } from '../bus/raw-ring.js';
 import type { EncodedRingLayout } from './encoded-ring.js';
+import type { OsdFrame } from './osd/osd-state.js';
 
 export interface EncodeWorkerData {
   rawSab: SharedArrayBuffer;
@@ -25,6 +26,11 @@ export interface EncodeTask {
    * re-encode); other tiers are decoded and re-encoded. -1: never pass through.
    */
   passthroughQuality: number;
+  /**
+   * The OSD to draw on the worker's own copy of the frame (never the ring),
+   * or null for the camera's picture as it is. Plain data, cloned per task.
+   */
+  osd: OsdFrame | null;
 }
 
 export const enum EncodeOutcome {

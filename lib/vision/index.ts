@@ -36,8 +36,8 @@ export { nms } from './nms.js';
 export { COCO_NAMES } from './coco-names.js';
 export type { SmartClickResult } from './smart-click.js';
 
-export { OsdRenderer, OSD_PRESETS, OSD_COLORS } from './osd-renderer.js';
-export type { OsdPreset, OsdState, OsdTrack, OsdDetection } from './osd-renderer.js';
+export { OsdRenderer, OSD_PRESETS, OSD_COLORS } from '../encode/osd/osd-renderer.js';
+export type { OsdPreset, OsdState, OsdTrack, OsdDetection } from '../encode/osd/osd-renderer.js';
 
 export { AerialScene } from '../capture/synthetic/aerial-scene.js';
 export type { TargetTruth, AerialSceneOptions } from '../capture/synthetic/aerial-scene.js';

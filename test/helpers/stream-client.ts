@@ -24,6 +24,10 @@ export interface WsMeta {
   frame_id: number;
   quality: number;
   size: number;
+  /** The tracker's box [x, y, w, h] px when the frame was taken, or null. */
+  box: [number, number, number, number] | null;
+  /** The tracker's target_state then; null when no tracker state is known. */
+  target_state: string | null;
 }
 
 export interface StreamPart {

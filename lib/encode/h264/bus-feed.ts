@@ -6,16 +6,20 @@
 // buffer kept for that; a JPEG frame (an MJPEG camera) is copied out of its
 // slot and decoded by sharp on libuv's thread pool, one at a time, newest
 // wins. A frame the camera lapped while it was read is counted as torn.
+// With an OSD on, it is drawn on the encoder's own copy of each frame (the
+// push() decorate hook), never on the ring slot or the YUYV/JPEG buffers.
 
 import sharp from 'sharp';
 import type { FrameBus, FrameConsumer } from '../../bus/frame-bus.js';
 import { PixelFormat } from '../../bus/raw-ring.js';
 import { yuyvToRgb } from '../../bus/yuyv-to-rgb.js';
+import { OsdRenderer } from '../osd/osd-renderer.js';
+import type { OsdSource, OsdState } from '../osd/osd-state.js';
 
 /** What the feed needs of the encoder. */
 export interface RawFrameSink {
   /** Copies the frame and returns true, or false while busy (the frame is skipped). */
-  push(frame: Uint8Array, frameId: number, captureMs: number): boolean;
+  push(frame: Uint8Array, frameId: number, captureMs: number, decorate?: (copy: Buffer) => void): boolean;
 }
 
 export interface H264FeedCounters {
@@ -46,14 +50,24 @@ export class H264BusFeed implements FrameConsumer {
   #decoding = false;
   /** Newest JPEG frame that arrived while one was decoding; -1: none. */
   #pendingJpeg = -1;
+  readonly #osdSource: OsdSource | null;
+  /** Made on the first frame with an OSD; its strings are cached across frames. */
+  #osd: OsdRenderer | null = null;
+  /** The state being pushed; read by #decorate during push(). */
+  #osdState: OsdState | null = null;
+  /** Bound once: handing push() a fresh closure per frame would allocate. */
+  readonly #decorate = (copy: Buffer): void => {
+    this.#osd!.draw(copy, this.#osdState!);
+  };
 
-  /** `wanted`: whether the encoder runs now (the feed has demand only then). */
-  constructor(bus: FrameBus, sink: RawFrameSink, maxFps: number, wanted: () => boolean) {
+  /** `wanted`: whether the encoder runs now (the feed has demand only then). `osd`: drawn on the encoder's copy when its preset is on. */
+  constructor(bus: FrameBus, sink: RawFrameSink, maxFps: number, wanted: () => boolean, osd?: OsdSource) {
     this.#bus = bus;
     this.#sink = sink;
     this.maxFps = maxFps;
     this.#wanted = wanted;
     this.#rgbBytes = bus.ring.width * bus.ring.height * 3;
+    this.#osdSource = osd ?? null;
   }
 
   hasDemand(): boolean {
@@ -92,7 +106,21 @@ export class H264BusFeed implements FrameConsumer {
   }
 
   #push(frame: Uint8Array, seq: number, captureMs: number): void {
-    if (this.#sink.push(frame, seq, captureMs)) this.counters.pushed++;
+    const src = this.#osdSource;
+    // The preset first: with the OSD off no state is asked for (nothing here labels frames).
+    const preset = src ? src.preset() : null;
+    const state = preset ? src!.state(captureMs) : null;
+    let decorate: ((copy: Buffer) => void) | undefined;
+    if (preset && state) {
+      const ring = this.#bus.ring;
+      this.#osd ??= new OsdRenderer(ring.width, ring.height, preset);
+      if (this.#osd.preset !== preset) this.#osd.preset = preset;
+      this.#osdState = state;
+      decorate = this.#decorate;
+    }
+    const ok = this.#sink.push(frame, seq, captureMs, decorate);
+    this.#osdState = null;
+    if (ok) this.counters.pushed++;
     else this.counters.busy++;
   }
 

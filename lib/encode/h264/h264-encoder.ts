@@ -201,8 +201,10 @@ export class H264Encoder implements AccessUnitSource {
    * camera overwrites) and returns true, or returns false without waiting:
    * no process, a frame of the wrong size, or stdin still busy with the
    * previous frame (newest wins: the caller just offers the next one).
+   * `decorate` draws on the copy (in the encoder's pixel format) before it is
+   * written: an OSD reaches the stream without touching the caller's frame.
    */
-  push(frame: Uint8Array, frameId: number, captureMs: number): boolean {
+  push(frame: Uint8Array, frameId: number, captureMs: number, decorate?: (copy: Buffer) => void): boolean {
     const now = performance.now();
     // Frames resume after a gap (no peer, camera outage): the watchdog's
     // clock starts now, not at the last output before the gap.
@@ -222,6 +224,7 @@ export class H264Encoder implements AccessUnitSource {
       return false;
     }
     this.#inbuf.set(frame);
+    decorate?.(this.#inbuf);
     if (this.#pCount === PENDING_MAX) {
       // The encoder keeps more frames back than any supported one should: the
       // oldest is written off (its AU, if it ever comes, goes unmatched).

@@ -2,7 +2,8 @@
 // status text, dashed detections, presets, and pixels it must not touch.
 
 import t from 'tap';
-import { OsdRenderer, OSD_COLORS, OsdTrack } from '../../lib/vision/osd-renderer.js';
+import { OsdRenderer, OSD_COLORS, OsdTrack } from '../../../lib/encode/osd/osd-renderer.js';
+import { emptyOutput, type TrackerOutput } from '../../../lib/vision/tracker-output.js';
 
 const W = 320;
 const H = 240;
@@ -82,4 +83,14 @@ t.test('debug adds the estimate box and scores; the time string is rebuilt once 
   t.throws(() => osd.draw(new Uint8Array(10), { track: null, following: false, timeS: 0 }), /OSD buffer/);
   osd.preset = 'minimal';
   t.equal(osd.preset, 'minimal');
+});
+
+t.test('the tracker\'s own output is an OsdTrack (structurally: the OSD floor does not import vision)', async (t) => {
+  // Compiles only while TrackerOutput has every field OsdTrack reads, with compatible types.
+  const fits = (o: TrackerOutput): OsdTrack => o;
+  const out = emptyOutput('CSRT');
+  Object.assign(out, { bbox: [100, 60, 60, 40], target_state: 'measured' });
+  const f = frame();
+  new OsdRenderer(W, H, 'minimal').draw(f, { track: fits(out), following: false, timeS: 0 });
+  t.same(px(f, 97, 57), [...OSD_COLORS.tracking], 'a TrackerOutput draws its box');
 });

@@ -3,7 +3,7 @@
 // to the image and writes pixels directly; no allocation per call. The
 // buffer must be the encoder's copy of a frame, never the capture ring.
 
-import { drawText, textWidth, GLYPH_H } from '../util/bitmap-font.js';
+import { drawText, textWidth, GLYPH_H } from '../../util/bitmap-font.js';
 
 export type Rgb = readonly [number, number, number];
 

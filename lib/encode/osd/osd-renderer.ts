@@ -8,37 +8,12 @@
 // Kalman estimate, velocity, scores, frame id). Strings are rebuilt only
 // when what they show changes (the time once a second), except in debug.
 
-import type { TrackerOutput } from './tracker-output.js';
 import { OsdCanvas, Rgb } from './osd-canvas.js';
-import { GLYPH_H } from '../util/bitmap-font.js';
+import { GLYPH_H } from '../../util/bitmap-font.js';
+import { OSD_PRESETS, type OsdDetection, type OsdPreset, type OsdState, type OsdTrack } from './osd-state.js';
 
-export type OsdPreset = 'minimal' | 'professional' | 'debug';
-export const OSD_PRESETS: readonly OsdPreset[] = ['minimal', 'professional', 'debug'];
-
-/** The tracker fields the OSD reads (a TrackerOutput fits). */
-export type OsdTrack = Pick<TrackerOutput,
-  'bbox' | 'predicted_bbox' | 'target_state' | 'tracker_id' | 'velocity' | 'confidence' | 'appearance_score'
-  | 'motion_score' | 'loss_reason' | 'frames_lost' | 'frame_id' | 'usable_for_following'>;
-
-export interface OsdDetection {
-  bbox: readonly number[];
-  class_name: string;
-  score: number;
-  target_id?: number;
-  is_selected?: boolean;
-}
-
-export interface OsdState {
-  track: OsdTrack | null;
-  following: boolean;
-  /** Follower profile shown in the status line (empty: none). */
-  followerProfile?: string;
-  /** Capture time to show, seconds since the epoch (UTC). */
-  timeS: number;
-  detections?: readonly OsdDetection[];
-  /** Shown by the debug preset. */
-  fps?: number;
-}
+export { OSD_PRESETS };
+export type { OsdDetection, OsdPreset, OsdState, OsdTrack };
 
 export const OSD_COLORS = {
   following: [255, 40, 40] as Rgb,
