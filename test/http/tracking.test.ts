@@ -8,7 +8,9 @@
 import t from 'tap';
 import { call } from '../helpers/http.js';
 import { startInProcess, type InProcessServer } from '../helpers/in-process.js';
+import { openWs } from '../helpers/stream-client.js';
 import { waitFor } from '../helpers/wait.js';
+import sharp from 'sharp';
 
 type Box = [number, number, number, number];
 interface Truth { frame_id: number; timestamp: number; targets: { id: number; class_name: string; bbox: Box; visible: boolean }[] }
@@ -165,4 +167,50 @@ t.test('smart mode with a model that does not load says so and runs the built-in
   t.type(schema.smart_tracker.onnx.why, 'string');
   const put = await call(srv.base, 'PUT', '/api/config/smart/model_path', { value: '/tmp/evil.onnx' });
   t.equal(put.status, 403, 'the model path is file-only: the API cannot choose a file to load');
+});
+
+t.test('OSD and WS metas follow the tracker: the box in each meta matches the truth of its frame; the bracket is in the picture', async (t) => {
+  const srv = await startInProcess(t, {
+    source: { type: 'synthetic', scene: 'aerial' }, streaming: { width: 640, height: 480, fps: 30 }, osd: { enabled: true, preset: 'minimal' },
+  });
+  await waitFor(async () => (await call(srv.base, 'GET', '/status')).body.video_status === 'healthy', 'video to be live');
+  const ws = await openWs(`ws://127.0.0.1:${srv.port}/ws/video_feed`);
+  t.teardown(() => ws.close());
+  const truth = await truthNow(srv.base);
+  const car = truth.targets.find((x) => x.class_name === 'car' && x.visible)!;
+  const [x, y, w, h] = car.bbox;
+  t.equal((await call(srv.base, 'POST', '/commands/start_tracking', { x, y, width: w, height: h })).status, 200);
+  const from = ws.parts.length;
+  await ws.waitParts(from + 40);
+  const scored: number[] = [];
+  for (const p of ws.parts.slice(from + 10, from + 40)) {
+    if (!p.meta?.box) continue;
+    const at = (await call(srv.base, 'GET', `/api/sim/targets?frame_id=${p.meta.frame_id}`)).body as Truth;
+    const tb = at.targets.find((z) => z.id === car.id);
+    if (tb?.visible) scored.push(iou(p.meta.box as Box, tb.bbox));
+  }
+  t.ok(scored.length >= 20, `${scored.length} metas with a box`);
+  t.ok(mean(scored) >= 0.6, `meta box against the truth of its frame: mean IoU ${mean(scored).toFixed(2)}`);
+  // The minimal preset draws the box's corner brackets in tracking yellow (3 px outside the box).
+  const yellowNear = async (): Promise<number> => {
+    const td = (await call(srv.base, 'GET', '/telemetry/tracker_data')).body;
+    const b = (td.tracker_data?.bbox ?? car.bbox) as Box;
+    const jpeg = Buffer.from(await (await fetch(`${srv.base}/snapshot`)).arrayBuffer());
+    const { data } = await sharp(jpeg).removeAlpha().raw().toBuffer({ resolveWithObject: true });
+    let n = 0;
+    for (let py = Math.max(0, Math.round(b[1]) - 12); py < Math.min(480, Math.round(b[1] + b[3]) + 12); py++) {
+      for (let px = Math.max(0, Math.round(b[0]) - 12); px < Math.min(640, Math.round(b[0] + b[2]) + 12); px++) {
+        const o = (py * 640 + px) * 3;
+        if (data[o] >= 200 && data[o + 1] >= 180 && data[o + 2] <= 130) n++;
+      }
+    }
+    return n;
+  };
+  const tracked = await yellowNear();
+  t.ok(tracked >= 20, `${tracked} tracking-yellow pixels around the tracked box`);
+  await call(srv.base, 'POST', '/commands/stop_tracking');
+  await waitFor(async () => (await call(srv.base, 'GET', '/status')).body.tracking_started === false, 'tracking to stop');
+  await new Promise((r) => setTimeout(r, 200));
+  const after = await yellowNear();
+  t.ok(after < tracked / 4, `after stop: ${after} yellow pixels there`);
 });
