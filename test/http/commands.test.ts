@@ -11,7 +11,7 @@ t.test('commands over HTTP: success paths, 422, 400, flags in /status', async (t
 
   const norm = await call(b, 'POST', '/commands/start_tracking', { x: 0.25, y: 0.25, width: 0.5, height: 0.5 });
   t.equal(norm.status, 200);
-  t.same(norm.body, { status: 'Tracking started', bbox: { x: 160, y: 120, width: 320, height: 240 } }, 'normalized → pixels');
+  t.match(norm.body, { status: 'Tracking started', bbox: { x: 160, y: 120, width: 320, height: 240 }, tracker: 'CSRT', frame_id: Number }, 'normalized → pixels');
   const px = await call(b, 'POST', '/commands/start_tracking', { x: 10, y: 20, width: 30, height: 40 });
   t.same(px.body.bbox, { x: 10, y: 20, width: 30, height: 40 }, 'pixels stay pixels');
   t.equal((await call(b, 'POST', '/commands/start_tracking', { x: 630, y: 20, width: 30, height: 40 })).status, 422, 'outside the frame');

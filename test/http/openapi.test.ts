@@ -15,6 +15,7 @@ const expected: [string, string][] = [
   ['get', '/'], ['get', '/video_feed'], ['get', '/snapshot'], ['get', '/ws/video_feed'], ['get', '/openapi.json'], ['get', '/docs'],
   ['post', '/api/auth/login'], ['post', '/api/auth/logout'], ['get', '/api/auth/whoami'],
   ['get', '/api/auth/tokens'], ['post', '/api/auth/tokens'], ['delete', '/api/auth/tokens/{name}'],
+  ['get', '/api/sim/targets'],
   ['get', '/ws/webrtc_signaling'], ['post', '/whep'], ['patch', '/whep/{id}'], ['delete', '/whep/{id}'],
 ];
 

@@ -3,7 +3,7 @@ import { startInProcess } from '../helpers/in-process.js';
 import { call } from '../helpers/http.js';
 import { waitFor } from '../helpers/wait.js';
 
-t.test('telemetry: {} when idle, commanded box and follower state after commands', async (t) => {
+t.test('telemetry: {} when idle, the tracker\'s output and follower state after commands', async (t) => {
   const srv = await startInProcess(t);
   const b = srv.base;
   t.same((await call(b, 'GET', '/telemetry/tracker_data')).body, {});
@@ -14,12 +14,14 @@ t.test('telemetry: {} when idle, commanded box and follower state after commands
   }
   t.ok(await waitFor(async () => (await call(b, 'POST', '/commands/start_tracking', { x: 0.5, y: 0.5, width: 0.25, height: 0.25 })).status === 200,
     'start_tracking to be accepted (after the first frame)', { timeoutMs: 5000, everyMs: 50 }));
+  // The first output is the start frame itself: the box as given, measured.
   const td = (await call(b, 'GET', '/telemetry/tracker_data')).body;
   t.match(td, {
-    bounding_box: [320, 240, 160, 120], center: [0.25, 0.25], tracker_started: true, box_source: 'commanded',
-    tracker_data: { data_type: 'POSITION_2D', tracking_active: false, confidence: null, bbox_pixel: [320, 240, 160, 120], normalized_bbox: [0, 0, 0.25, 0.25] },
+    bounding_box: Array, center: Array, tracker_started: true, has_output: true, frame_id: Number,
+    tracker_data: { data_type: String, tracker_id: 'CSRT', tracking_active: Boolean, confidence: Number, bbox_pixel: Array, normalized_bbox: Array },
   });
-  t.notOk('velocity' in td.tracker_data, 'no invented velocity');
+  t.same(td.tracker_data.bbox_pixel, td.tracker_data.bbox, 'bbox_pixel is the original\'s name for bbox');
+  t.ok('velocity' in td.tracker_data, 'velocity (px/s) or null');
   t.ok(!Number.isNaN(Date.parse(td.timestamp)), 'ISO timestamp');
 
   await call(b, 'POST', '/commands/start_offboard_mode');

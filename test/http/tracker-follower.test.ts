@@ -9,7 +9,9 @@ t.test('tracker and follower selection over HTTP', async (t) => {
   const schema = (await call(b, 'GET', '/api/tracker/schema')).body;
   t.equal(schema.current_tracker, 'CSRT');
   t.same(schema.available_trackers.map((x: { name: string }) => x.name), ['CSRT', 'KCF', 'dlib', 'Gimbal']);
-  t.equal(schema.implemented, false, 'says the trackers are not implemented yet');
+  t.equal(schema.implemented, true);
+  t.match(schema.available_trackers.find((x: { name: string }) => x.name === 'CSRT').description, /Not OpenCV CSRT/, 'says what runs under the name');
+  t.equal(schema.available_trackers.find((x: { name: string }) => x.name === 'Gimbal').implemented, false);
 
   const sw = await call(b, 'POST', '/api/tracker/switch', { tracker_type: 'KCF' });
   t.equal(sw.status, 200);

@@ -35,6 +35,8 @@ t.test('moving and static render exactly what SyntheticScene renders; truth is i
 
 t.test('the camera thread renders the configured aerial scene', async (t) => {
   const ring = RawRing.create({ slots: 4, width: W, height: H, slotBytes: W * H * 3 });
+  // Someone wants frames (else the camera idles at one a second).
+  ring.setDemand(true);
   const src = new SyntheticSource({ fps: 30, scene: 'aerial_occluded' });
   const seqs: number[] = [];
   await src.open(ring, { frame: (seq) => seqs.push(seq) });
