@@ -97,7 +97,8 @@ export class BuiltinController implements AppController {
     const out = v.tracker.latest;
     const status = v.tracker.status;
     const smart = this.flags.smart_mode_active ? v.detector.output(frame.width, frame.height) : null;
-    if (!out || !status || (status.state === 'idle' && !smart)) return smart ? { tracker_started: false, tracker_data: smart, timestamp: new Date().toISOString() } : {};
+    // Nothing tracked (never started, or stopped by the operator): smart mode's table, or {}.
+    if (!out || !status || status.state === 'idle') return smart ? { tracker_started: false, tracker_data: smart, timestamp: new Date().toISOString() } : {};
     const box = out.bbox;
     const data = trackerFields(out);
     return {

@@ -137,6 +137,8 @@ t.test('smart mode: a click on each target tracks it; a click on bare ground sel
     t.equal(r.body.frame_id, truth.frame_id, 'the click was judged on the frame it was made on');
     t.equal(r.body.tracking.status, 'Tracking started');
     await call(srv.base, 'POST', '/commands/stop_tracking');
+    const after = (await call(srv.base, 'GET', '/telemetry/tracker_data')).body;
+    t.equal(after.tracker_data?.data_type, 'MULTI_TARGET', 'stopped in smart mode: back to the detector\'s table');
   }
   // Bare ground: a point at least 60 px from every target.
   const truth = await truthNow(srv.base);
