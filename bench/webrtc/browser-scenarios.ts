@@ -6,6 +6,7 @@
 // it from its own clock (the same machine's). First frame: from the page's
 // connect() to its first presented picture, joining at a random GOP phase.
 
+import { codeAgeMs } from '../../lib/index.js';
 import { launchChromium } from './chromium.js';
 import { startWebRtcServer } from './cpu-scenario.js';
 import { NdcReceiver } from './ndc-receiver.js';
@@ -77,7 +78,7 @@ export async function runLatency(o: { seconds: number; transports: LatencyTransp
           unreadable++;
           continue;
         }
-        const age = (t: number) => (Math.floor(t) - d.frame) & 0xfffff;
+        const age = (t: number) => codeAgeMs(d.frame, t);
         display.push(age(d.presented));
         if (d.received) receive.push(age(d.received));
       }

@@ -39,9 +39,14 @@ export function drawFrameCode(rgb: Uint8Array, width: number, height: number, va
   }
 }
 
-/** Milliseconds from a code to `nowMs` (epoch), across the 2^20 wrap. */
+/**
+ * Milliseconds from a code to `nowMs` (epoch), across the 2^20 wrap; signed,
+ * because two clocks on one machine (a browser's timeOrigin and ours) can
+ * disagree by a few ms, so a fresh picture may read slightly negative.
+ */
 export function codeAgeMs(code: number, nowMs: number): number {
-  return (Math.floor(nowMs) - code) & CODE_MASK;
+  const d = (Math.floor(nowMs) - code) & CODE_MASK;
+  return d >= (1 << (CODE_BITS - 1)) ? d - (1 << CODE_BITS) : d;
 }
 
 /**
@@ -57,4 +62,4 @@ export const READ_FRAME_CODE_JS = `function readFrameCode(row) {
   }
   return value;
 }
-function codeAgeMs(code, nowMs) { return (Math.floor(nowMs) - code) & ${CODE_MASK}; }`;
+function codeAgeMs(code, nowMs) { const d = (Math.floor(nowMs) - code) & ${CODE_MASK}; return d >= ${1 << (CODE_BITS - 1)} ? d - ${1 << CODE_BITS} : d; }`;

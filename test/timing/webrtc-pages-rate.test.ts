@@ -31,5 +31,7 @@ t.test('three pages, one encoder: >= 140 frames decoded in 5 s each at 640x480',
     t.equal(after[i]!.frameHeight, 480);
   });
   t.same(childPids(process.pid, 'ffmpeg'), [r.service.encoder.pid], 'one ffmpeg process for the three pages');
+  const reconnects = (await Promise.all(pages.map((p) => p.evaluate('viewer.reconnects')))) as number[];
+  t.comment(`pages that reconnected after a failed ICE/DTLS start (server offers only): ${reconnects.join(', ')}`);
   await Promise.all(pages.map((p) => p.close()));
 });

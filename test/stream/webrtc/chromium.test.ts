@@ -51,7 +51,8 @@ t.test('three pages at once (signaling, server offer, WHEP) share one encoder an
   // The pages read the capture time the camera drew into the picture: what
   // they show is live. (Background tabs present ~1 frame a second.)
   const ages = (await pages[0].evaluate('viewer.displayed.filter((d) => d.frame >= 0).slice(-5).map((d) => codeAgeMs(d.frame, d.presented))')) as number[];
-  t.ok(ages.length > 0 && ages.every((a) => a < 1000), `decoded pictures are live: captured ${ages.join(', ')} ms before display`);
+  // Signed: the browser's clock and ours may differ by a few ms.
+  t.ok(ages.length > 0 && ages.every((a) => a > -50 && a < 1000), `decoded pictures are live: captured ${ages.join(', ')} ms before display`);
   // Telemetry rides on the data channel of the pages that offered one.
   const tel = (await Promise.all(pages.map((p) => p.evaluate('viewer.telemetry.length')))) as number[];
   t.ok(tel[0] > 40 && tel[1] > 40, `telemetry messages received: ${tel.join(', ')}`);
