@@ -3,6 +3,7 @@
 // minimal multi-object tracker does it), and the original's targets[] rows
 // {target_id, class_id, class_name, bbox, center, confidence, is_selected}.
 
+import { iou } from './nms.js';
 import type { Detection } from './types.js';
 
 export interface TargetRow {
@@ -42,15 +43,6 @@ interface Track {
   missed: number;
 }
 
-function iou(a: readonly number[], b: readonly number[]): number {
-  const x0 = Math.max(a[0], b[0]);
-  const y0 = Math.max(a[1], b[1]);
-  const x1 = Math.min(a[0] + a[2], b[0] + b[2]);
-  const y1 = Math.min(a[1] + a[3], b[1] + b[3]);
-  const i = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  const u = a[2] * a[3] + b[2] * b[3] - i;
-  return u > 0 ? i / u : 0;
-}
 
 export class MultiTargets {
   readonly #matchIou: number;

@@ -4,7 +4,8 @@
 
 import type { Detection } from './types.js';
 
-function iou(a: readonly number[], b: readonly number[]): number {
+/** Intersection over union of two [x, y, w, h] boxes (0 when either is empty). */
+export function iou(a: readonly number[], b: readonly number[]): number {
   const x0 = Math.max(a[0], b[0]);
   const y0 = Math.max(a[1], b[1]);
   const x1 = Math.min(a[0] + a[2], b[0] + b[2]);

@@ -3,6 +3,7 @@
 // the click; selectClick() decides. The caller starts the tracker on a
 // selected box and answers a refusal with its message.
 
+import { iou } from './nms.js';
 import type { Detection, RgbFrame } from './types.js';
 import { ContrastSegmenter, ContrastSegmenterOptions, SegmentResult } from './contrast-segmenter.js';
 import { ClickSelection, TimedDetection, selectClick } from './click-select.js';
@@ -15,15 +16,6 @@ export interface SmartClickOptions {
 /** An older detection overlapping the click's own segment this much is the same object. */
 const SAME_OBJECT_IOU = 0.3;
 
-function overlap(a: readonly number[], b: readonly number[]): number {
-  const x0 = Math.max(a[0], b[0]);
-  const y0 = Math.max(a[1], b[1]);
-  const x1 = Math.min(a[0] + a[2], b[0] + b[2]);
-  const y1 = Math.min(a[1] + a[3], b[1] + b[3]);
-  const i = Math.max(0, x1 - x0) * Math.max(0, y1 - y0);
-  const u = a[2] * a[3] + b[2] * b[3] - i;
-  return u > 0 ? i / u : 0;
-}
 
 /** Detections kept: 3 passes of the original's 20 — more than 0.75 s holds at the detector's few-Hz rate. */
 const MAX_KEPT = 60;
@@ -79,7 +71,7 @@ export class SmartClick {
       // cursor: older detections of the same object (overlapping it) would
       // win the smallest-box rule with a box from an earlier position.
       const s = segment.detection.bbox;
-      items = items.filter((i) => overlap(i.detection.bbox, s) < SAME_OBJECT_IOU);
+      items = items.filter((i) => iou(i.detection.bbox, s) < SAME_OBJECT_IOU);
       items.push({ detection: segment.detection, t });
     }
     return { selection: selectClick(x, y, items, opts), segment };
