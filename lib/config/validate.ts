@@ -5,6 +5,8 @@ import { schemaPath } from './paths.js';
 // Extra annotation keywords the schema carries for people and for the config
 // API (units, reload tiers); ajv's strict mode needs them declared.
 const annotations = ['unit', 'reload_tier', 'step'];
+// Flags on keys the config API must not write (a program, device or peer) or show (secrets).
+const flags = ['file_only', 'secret'];
 
 let compiled: ValidateFunction | undefined;
 
@@ -13,6 +15,7 @@ export function configValidator(): ValidateFunction {
   if (compiled) return compiled;
   const ajv = new Ajv({ allErrors: true, strict: true, useDefaults: false });
   for (const keyword of annotations) ajv.addKeyword({ keyword, schemaType: ['string', 'number'] });
+  for (const keyword of flags) ajv.addKeyword({ keyword, schemaType: 'boolean' });
   compiled = ajv.compile(JSON.parse(readFileSync(schemaPath, 'utf8')));
   return compiled;
 }
