@@ -1,0 +1,80 @@
+// MAVLink over UDP. udpin binds a port and replies to whoever the link
+// decides to follow (the sender of the autopilot's HEARTBEAT, as PX4 SITL's
+// offboard convention wants); udpout sends to a fixed address through a
+// connected socket, so that the OS reports an unreachable peer as a send error.
+
+import dgram from 'node:dgram';
+import { isIPv6 } from 'node:net';
+import type { PeerAddress, Transport } from './transport.js';
+
+export class UdpTransport implements Transport {
+  readonly description: string;
+  readonly datagrams = true;
+  /** in = listen and follow the sender; out = fixed peer. */
+  readonly #mode: 'in' | 'out';
+  readonly #host: string;
+  readonly #port: number;
+  #socket: dgram.Socket | null = null;
+  #peer: PeerAddress | null = null;
+  #closed: Promise<void> | null = null;
+
+  constructor(mode: 'in' | 'out', host: string, port: number) {
+    this.#mode = mode;
+    this.#host = host;
+    this.#port = port;
+    this.description = `udp${mode} ${host}:${port}`;
+    if (mode === 'out') this.#peer = { address: host, port };
+  }
+
+  get peer(): PeerAddress | null {
+    return this.#peer;
+  }
+
+  get localPort(): number | null {
+    return this.#socket ? this.#socket.address().port : null;
+  }
+
+  async open(onData: (data: Buffer, from: PeerAddress | null) => void, onError: (err: Error) => void): Promise<void> {
+    const socket = dgram.createSocket({ type: isIPv6(this.#host) ? 'udp6' : 'udp4', reuseAddr: false });
+    this.#socket = socket;
+    socket.on('message', (msg, rinfo) => onData(msg, { address: rinfo.address, port: rinfo.port }));
+    // Errors after open (e.g. ICMP unreachable surfacing on a connected socket) are reported, not thrown.
+    socket.on('error', onError);
+    await new Promise<void>((resolve, reject) => {
+      socket.once('error', reject);
+      const bindHost = this.#mode === 'in' ? this.#host : undefined;
+      socket.bind(this.#mode === 'in' ? this.#port : 0, bindHost, () => {
+        socket.off('error', reject);
+        resolve();
+      });
+    });
+    if (this.#mode === 'out') {
+      await new Promise<void>((resolve, reject) => socket.connect(this.#port, this.#host, (err?: Error) => (err ? reject(err) : resolve())));
+    }
+  }
+
+  send(data: Buffer): Promise<void> {
+    const socket = this.#socket;
+    const peer = this.#peer;
+    if (!socket || this.#closed) return Promise.reject(new Error('link closed'));
+    if (!peer) return Promise.reject(new Error('no peer yet: no HEARTBEAT received from the autopilot'));
+    return new Promise((resolve, reject) => {
+      const done = (err: Error | null) => (err ? reject(err) : resolve());
+      if (this.#mode === 'out') socket.send(data, done);
+      else socket.send(data, peer.port, peer.address, done);
+    });
+  }
+
+  setPeer(peer: PeerAddress): void {
+    if (this.#mode === 'in') this.#peer = peer;
+  }
+
+  close(): Promise<void> {
+    this.#closed ??= new Promise((resolve) => {
+      const s = this.#socket;
+      if (!s) return resolve();
+      s.close(() => resolve());
+    });
+    return this.#closed;
+  }
+}
