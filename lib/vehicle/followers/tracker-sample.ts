@@ -35,6 +35,7 @@ export interface SampleValues {
 export function readSample(s: TrackerSample, out: SampleValues): string | null {
   if (typeof s !== 'object' || s === null) return 'invalid: not an object';
   if (!Number.isFinite(s.timestamp)) return 'invalid: timestamp is not a finite number';
+  if (typeof s.usable_for_following !== 'boolean') return 'invalid: usable_for_following is not a boolean';
   const p = s.position_2d;
   if (s.tracking_active === false) return 'tracking inactive';
   if (!s.usable_for_following) return 'tracker output not usable for following';

@@ -1,11 +1,15 @@
 // MAVLink over UDP. udpin binds a port and replies to whoever the link
 // decides to follow (the sender of the autopilot's HEARTBEAT, as PX4 SITL's
 // offboard convention wants); udpout sends to a fixed address through a
-// connected socket, so that the OS reports an unreachable peer as a send error.
+// connected socket, so that the OS reports an unreachable peer (ICMP port
+// unreachable): a send fails when the previous datagram could not be delivered.
 
 import dgram from 'node:dgram';
 import { isIPv6 } from 'node:net';
 import type { PeerAddress, Transport } from './transport.js';
+
+/** Errors that mean the peer cannot be reached (reported asynchronously on connected sockets). */
+const UNREACHABLE = new Set(['ECONNREFUSED', 'EHOSTUNREACH', 'ENETUNREACH']);
 
 export class UdpTransport implements Transport {
   readonly description: string;
@@ -16,6 +20,8 @@ export class UdpTransport implements Transport {
   readonly #port: number;
   #socket: dgram.Socket | null = null;
   #peer: PeerAddress | null = null;
+  /** udpout: the peer was reported unreachable since the previous send. */
+  #refused: Error | null = null;
   #closed: Promise<void> | null = null;
 
   constructor(mode: 'in' | 'out', host: string, port: number) {
@@ -38,8 +44,12 @@ export class UdpTransport implements Transport {
     const socket = dgram.createSocket({ type: isIPv6(this.#host) ? 'udp6' : 'udp4', reuseAddr: false });
     this.#socket = socket;
     socket.on('message', (msg, rinfo) => onData(msg, { address: rinfo.address, port: rinfo.port }));
-    // Errors after open (e.g. ICMP unreachable surfacing on a connected socket) are reported, not thrown.
-    socket.on('error', onError);
+    socket.on('error', (err: NodeJS.ErrnoException) => {
+      // On a connected socket the OS reports an unreachable peer (ICMP) as an
+      // error event after the send returned; the next send() fails with it.
+      if (this.#mode === 'out' && UNREACHABLE.has(err.code ?? '')) this.#refused = err;
+      else onError(err);
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('error', reject);
       const bindHost = this.#mode === 'in' ? this.#host : undefined;
@@ -59,7 +69,12 @@ export class UdpTransport implements Transport {
     if (!socket || this.#closed) return Promise.reject(new Error('link closed'));
     if (!peer) return Promise.reject(new Error('no peer yet: no HEARTBEAT received from the autopilot'));
     return new Promise((resolve, reject) => {
-      const done = (err: Error | null) => (err ? reject(err) : resolve());
+      const done = (err: Error | null) => {
+        const refused = this.#refused;
+        this.#refused = null;
+        if (err ?? refused) reject(err ?? refused);
+        else resolve();
+      };
       if (this.#mode === 'out') socket.send(data, done);
       else socket.send(data, peer.port, peer.address, done);
     });
