@@ -120,7 +120,9 @@ t.test('fault injection: refused unless enabled; a dropped link goes silent and 
   const { sim, peer, port } = await startSim({ sim: { fault_injection: true } });
   t.teardown(async () => { await sim.close(); await peer.close(); });
   await sleep(300);
-  sim.dropLink(0.6);
+  sim.dropLink(0.8);
+  // Datagrams already on their way when the link dropped may still land.
+  await sleep(100);
   const before = peer.received.length;
   await peer.send(velocity(0.1), port);
   await sleep(400);
@@ -128,7 +130,7 @@ t.test('fault injection: refused unless enabled; a dropped link goes silent and 
   t.equal(sim.stats().setpoints.received, 0, 'nothing received while dropped');
   t.equal(sim.stats().link.discarded_while_dropped, 1);
   t.ok(await until(() => peer.received.length > before, 1000), 'talks again afterwards');
-  t.match(sim.journal().map((e) => e.kind), ['start', 'link_drop', 'link_restore']);
+  t.same(sim.journal().map((e) => e.kind).filter((k) => k.startsWith('link')), ['link_drop', 'link_restore']);
 });
 
 t.test('LAND lands and disarms; RTL climbs and comes home', async (t) => {
