@@ -228,14 +228,14 @@ export class OffboardController extends TypedEmitter<OffboardEvents> {
     }
     const f = o.follower();
     r.step(`Follower ready: ${f.law.name} (${f.controlType})`);
+    let live = false;
+    try { live = ctx.videoLive(); } catch { live = false; }
+    if (!live) { r.error('Video is not live: no camera frames'); return this.#refuse(r, 'start refused: video not live'); }
     if (!f.hasUsableInput(performance.now())) {
       r.error('No usable tracker output: start tracking a target first (the follower acts only on output usable_for_following, younger than follower.input_timeout_s)');
       return this.#refuse(r, 'start refused: no usable tracker output');
     }
-    let live = false;
-    try { live = ctx.videoLive(); } catch { live = false; }
-    if (!live) { r.error('Video is not live: no camera frames'); return this.#refuse(r, 'start refused: video not live'); }
-    r.step('Tracker output usable, video live');
+    r.step('Video live, tracker output usable');
 
     this.#ctx = ctx;
     this.#abortStart = null;

@@ -321,10 +321,12 @@ export class SimVehicle {
     const samePeer = this.#peer.address === from.address && this.#peer.port === from.port;
     if (!samePeer && (!this.#peerLearned || now - this.#peerHeardAt > PEER_SILENCE_MS)) {
       this.#peer = from;
-      this.#peerLearned = true;
       this.#o.log?.(`sim-vehicle: peer ${peerText(from)}`);
     }
-    if (this.#peer.address === from.address && this.#peer.port === from.port) this.#peerHeardAt = now;
+    if (samePeer || this.#peer === from) {
+      this.#peerLearned = true;
+      this.#peerHeardAt = now;
+    }
     switch (p.msgid) {
       case MSG.SET_POSITION_TARGET_LOCAL_NED: {
         const m = decodeMessage(p, common.SetPositionTargetLocalNed);
