@@ -49,6 +49,8 @@ export interface LinkStats {
 export interface LinkState {
   connection: string;
   transport: string;
+  /** Bound UDP port (useful with port 0), null for serial. */
+  local_port: number | null;
   connected: boolean;
   peer: string | null;
   last_heartbeat_age_s: number | null;
@@ -186,6 +188,7 @@ export class MavlinkLink extends TypedEmitter<LinkEvents> {
     return {
       connection: this.#o.connection,
       transport: this.#o.transport.description,
+      local_port: this.#o.transport.localPort,
       connected: this.#connected,
       peer: peerText(this.#o.transport.peer),
       last_heartbeat_age_s: hb ? Math.round(now - this.#lastHeartbeatAt) / 1000 : null,
