@@ -10,6 +10,7 @@ export type { Setpoint, VelocityBodySetpoint, AttitudeRateSetpoint } from './set
 export type { TrackerSample } from './followers/tracker-sample.js';
 export { PROFILES, IMPLEMENTED_PROFILES, type ProfileInfo } from './followers/catalog.js';
 export type { LinkState } from './link/mavlink-link.js';
+export type { VehicleTelemetry } from './link/telemetry.js';
 export type { OffboardReport, OffboardStateSnapshot } from './offboard/offboard-report.js';
 export type { OffboardContext, OffboardTransition } from './offboard/offboard-controller.js';
 export type { FaultEvent, FaultState } from './fault-injector.js';

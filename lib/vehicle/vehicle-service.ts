@@ -10,7 +10,7 @@
 // one Node process (~40 MB RSS).
 
 import type { SkyfeedConfig } from '../config/types.js';
-import { poseFromTelemetry } from './link/telemetry.js';
+import { poseFromTelemetry, type VehicleTelemetry } from './link/telemetry.js';
 import type { CameraPose } from './camera-pose.js';
 import { createFollower, followerConfigProblems, PROFILES, requireProfile } from './followers/catalog.js';
 import type { Follower } from './followers/follower.js';
@@ -284,6 +284,11 @@ export class VehicleService extends TypedEmitter<VehicleEvents> {
       status: 'success', action: 'profile_switched', old_profile: old, new_profile: p.name,
       message: old === p.name ? `Profile already ${p.name}` : `Follower profile switched from ${old} to ${p.name}`,
     };
+  }
+
+  /** The latest telemetry records for the OSD (attitude, speeds, throttle, altitudes, battery, position); a copy. */
+  telemetry(): VehicleTelemetry {
+    return structuredClone(this.#link.telemetry) as VehicleTelemetry;
   }
 
   /** The latest camera pose from telemetry (extrapolated to now), written into `out` when given; null before telemetry. */

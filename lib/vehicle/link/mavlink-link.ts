@@ -14,7 +14,7 @@ import { decodeMessage, MavlinkDecoder, MavlinkEncoder, type RawPacket } from '.
 import {
   CUSTOM_MODE_ENABLED, isOffboard, MAV_AUTOPILOT_INVALID, modeText, SAFETY_ARMED, type Px4Mode,
 } from './px4-modes.js';
-import { SignatureVerifier, signingKey, type SignatureVerdict } from './signing.js';
+import { SignatureVerifier, signingKey } from './signing.js';
 import { emptyTelemetry, type VehicleTelemetry } from './telemetry.js';
 import { peerText, type PeerAddress, type Transport } from './transport.js';
 
@@ -222,7 +222,7 @@ export class MavlinkLink extends TypedEmitter<LinkEvents> {
   #onPacket(p: RawPacket, from: PeerAddress | null): void {
     this.#stats.packets_in++;
     if (this.#verifier) {
-      const verdict: SignatureVerdict = p.version === 2 ? this.#verifier.verify(p.bytes, p.signed, p.sysid, p.compid) : 'unsigned';
+      const verdict = this.#verifier.verifyPacket(p);
       if (verdict !== 'ok') {
         this.#stats.rejected[verdict]++;
         return;

@@ -1,7 +1,7 @@
 // MAVLink over a serial port (USB autopilot or telemetry radio) through the
 // optional `serialport` package, loaded only when a serial link is asked for.
-// Not testable on a machine without a serial device: it is exercised by no
-// test here (say so in reviews), only its missing-package error is.
+// Tested over a pseudo-terminal (same open/termios/read/write path, no UART,
+// so baud rates and real radios are untested here).
 
 import { VehicleError } from '../vehicle-error.js';
 import type { PeerAddress, Transport } from './transport.js';

@@ -63,6 +63,11 @@ export class SignatureVerifier {
     this.#key = key;
   }
 
+  /** A decoded packet: MAVLink 1 cannot be signed. */
+  verifyPacket(p: { bytes: Buffer; version: 1 | 2; signed: boolean; sysid: number; compid: number }): SignatureVerdict {
+    return p.version === 2 ? this.verify(p.bytes, p.signed, p.sysid, p.compid) : 'unsigned';
+  }
+
   /** `packet` is exactly one packet, signature included when `signed`. */
   verify(packet: Buffer, signed: boolean, sysid: number, compid: number): SignatureVerdict {
     if (!signed) return 'unsigned';

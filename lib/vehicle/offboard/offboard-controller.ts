@@ -18,7 +18,7 @@ import type { LossAction, VehicleConfig } from '../../config/types.js';
 import type { Follower } from '../followers/follower.js';
 import type { Limits } from '../followers/limits.js';
 import type { MavlinkLink } from '../link/mavlink-link.js';
-import { isOffboard, MODES, modeText, px4ModeText, type Px4Mode } from '../link/px4-modes.js';
+import { isOffboard, MODES, modeText, px4CustomMode, px4ModeText, type Px4Mode } from '../link/px4-modes.js';
 import { TypedEmitter } from '../typed-emitter.js';
 import { Mutex } from '../../util/mutex.js';
 import { ReportBuilder, type OffboardReport, type OffboardStateSnapshot } from './offboard-report.js';
@@ -316,7 +316,7 @@ export class OffboardController extends TypedEmitter<OffboardEvents> {
   async #leave(r: ReportBuilder, reason: StopReason, detail: string, target: keyof typeof STOP_MODE, timeoutMs?: number): Promise<void> {
     const link = this.#o.link;
     const mode = STOP_MODE[target];
-    const name = px4ModeText((mode.main << 16 | mode.sub << 24) >>> 0);
+    const name = px4ModeText(px4CustomMode(mode.main, mode.sub));
     if (this.#phase !== 'stopping') this.#go('stopping', detail);
     try {
       await this.#publisher.publishNeutralNow();

@@ -7,6 +7,7 @@
 import type { Limits } from '../followers/limits.js';
 import { clampAttitude, clampVelocity } from '../followers/limits.js';
 import { copySetpoint, newSetpoint, setNeutral, type Setpoint, type SetpointKind } from '../setpoint.js';
+import { RateMeter } from '../rate-meter.js';
 import type { VehicleState } from '../vehicle-state.js';
 
 export interface CommandSource {
@@ -43,8 +44,9 @@ export interface PublisherStats {
   last_error: string | null;
 }
 
-/** Send times kept for the measured rate (2 s at 20 Hz). */
-const RATE_RING = 41;
+/** Sends kept for the measured rate: 2 s at up to 50 Hz. */
+const RATE_RING = 101;
+const RATE_WINDOW_MS = 2000;
 
 export class SetpointPublisher {
   readonly #o: PublisherOptions;
@@ -57,7 +59,7 @@ export class SetpointPublisher {
   #t0 = 0;
   #n = 0;
   #failedOut = false;
-  readonly #sendTimes = new Float64Array(RATE_RING);
+  readonly #sendRate = new RateMeter(RATE_RING, RATE_WINDOW_MS);
   #stats = { sent: 0, failed: 0, consecutive: 0, stale: 0, clamped: 0, lastError: null as string | null };
 
   constructor(o: PublisherOptions) {
@@ -143,7 +145,7 @@ export class SetpointPublisher {
     return this.#o.send(this.#out).then(
       () => {
         const s = this.#stats;
-        this.#sendTimes[s.sent % RATE_RING] = performance.now();
+        this.#sendRate.mark(performance.now());
         s.sent++;
         s.consecutive = 0;
       },
@@ -162,16 +164,9 @@ export class SetpointPublisher {
 
   stats(): PublisherStats {
     const s = this.#stats;
-    const n = Math.min(s.sent, RATE_RING);
-    let rate = 0;
-    if (n >= 2) {
-      const newest = this.#sendTimes[(s.sent - 1) % RATE_RING];
-      const oldest = this.#sendTimes[(s.sent - n) % RATE_RING];
-      if (newest > oldest && performance.now() - newest < 2 * this.#periodMs + 100) rate = Math.round(((n - 1) / ((newest - oldest) / 1000)) * 100) / 100;
-    }
     return {
       running: this.running, following: this.#source !== null, sent: s.sent, failed: s.failed, consecutive_failures: s.consecutive,
-      stale_replaced: s.stale, clamped: s.clamped, rate_hz: rate, last_error: s.lastError,
+      stale_replaced: s.stale, clamped: s.clamped, rate_hz: this.#sendRate.rate(performance.now()), last_error: s.lastError,
     };
   }
 }

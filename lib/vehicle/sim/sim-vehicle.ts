@@ -22,6 +22,7 @@ import {
 } from '../link/px4-modes.js';
 import { SignatureVerifier, signingKey } from '../link/signing.js';
 import { peerText, type PeerAddress } from '../link/transport.js';
+import { RateMeter } from '../rate-meter.js';
 import { MulticopterModel, type ModelCommand, type ModelOptions } from './multicopter-model.js';
 import { SetpointChecker, FRAME_BODY_NED, type CheckerStats } from './setpoint-checker.js';
 
@@ -82,7 +83,7 @@ export interface SimStats {
 
 /** Journal entries kept (oldest dropped): a test run produces a few dozen mode-related entries. */
 export const JOURNAL_SIZE = 256;
-/** Setpoint arrival times kept for the rate (3 s at 20 Hz). */
+/** Setpoint arrivals kept for the rate: 3 s at 20 Hz, for a 2 s window. */
 const RATE_RING = 64;
 const RATE_WINDOW_MS = 2000;
 const PHYSICS_MS = 10;
@@ -142,8 +143,7 @@ export class SimVehicle {
   #streamStart = -Infinity;
   #nonzeroInStream = 0;
   #lastWasZero = true;
-  readonly #arrivals = new Float64Array(RATE_RING);
-  #arrivalCount = 0;
+  readonly #arrivals = new RateMeter(RATE_RING, RATE_WINDOW_MS);
   #maxGapInOffboard = 0;
   readonly #journal: JournalEntry[] = [];
   readonly #counters: Counters = { received: 0, velocity: 0, attitude: 0, commands: 0, do_set_mode: 0, offboard_accepted: 0, offboard_rejected: 0 };
@@ -228,7 +228,7 @@ export class SimVehicle {
       velocity_ned: [s.vn, s.ve, s.vd],
       peer: peerText(this.#peer),
       setpoints: {
-        received: c.received, velocity: c.velocity, attitude: c.attitude, rate_hz: this.#rate(now),
+        received: c.received, velocity: c.velocity, attitude: c.attitude, rate_hz: this.#arrivals.rate(now),
         max_gap_in_offboard_ms: Math.round(this.#maxGapInOffboard * 10) / 10,
         last_age_ms: c.received ? Math.round(now - this.#lastSetpointAt) : null,
       },
@@ -251,7 +251,7 @@ export class SimVehicle {
     for (const k of Object.keys(this.#counters) as (keyof Counters)[]) this.#counters[k] = 0;
     this.#checker.reset();
     this.#journal.length = 0;
-    this.#arrivalCount = 0;
+    this.#arrivals.reset();
     this.#maxGapInOffboard = 0;
   }
 
@@ -268,21 +268,6 @@ export class SimVehicle {
   #note(kind: string, detail: Record<string, unknown> = {}): void {
     if (this.#journal.length >= JOURNAL_SIZE) this.#journal.shift();
     this.#journal.push({ at_ms: epochMs(), kind, ...detail });
-  }
-
-  #rate(now: number): number {
-    const n = Math.min(this.#arrivalCount, RATE_RING);
-    if (n < 2) return 0;
-    const newest = this.#arrivals[(this.#arrivalCount - 1) % RATE_RING];
-    if (now - newest > RATE_WINDOW_MS) return 0;
-    let k = 1;
-    let oldest = newest;
-    for (; k < n; k++) {
-      const t = this.#arrivals[(this.#arrivalCount - 1 - k) % RATE_RING];
-      if (newest - t > RATE_WINDOW_MS) break;
-      oldest = t;
-    }
-    return k > 1 && newest > oldest ? Math.round(((k - 1) / ((newest - oldest) / 1000)) * 100) / 100 : 0;
   }
 
   #dropped(now: number): boolean {
@@ -308,7 +293,7 @@ export class SimVehicle {
   #onPacket(p: RawPacket, from: PeerAddress): void {
     this.#link.packets_in++;
     if (this.#verifier) {
-      const verdict = p.version === 2 ? this.#verifier.verify(p.bytes, p.signed, p.sysid, p.compid) : 'unsigned';
+      const verdict = this.#verifier.verifyPacket(p);
       if (verdict !== 'ok') {
         this.#link.rejected[verdict]++;
         return;
@@ -376,8 +361,7 @@ export class SimVehicle {
     this.#latest = sp;
     this.#lastSetpointAt = now;
     this.#counters.received++;
-    this.#arrivals[this.#arrivalCount % RATE_RING] = now;
-    this.#arrivalCount++;
+    this.#arrivals.mark(now);
   }
 
   #onCommand(m: common.CommandLong, sysid: number, compid: number, from: PeerAddress): void {

@@ -114,7 +114,7 @@ t.test('COMMAND_LONG waits for its COMMAND_ACK: accepted, rejected, none', async
   answer = common.MavResult.TEMPORARILY_REJECTED;
   t.match(await link.setMode({ main: 6, sub: 0 }, 2000), { accepted: false, result: 1, result_text: 'TEMPORARILY_REJECTED' });
   answer = null;
-  const none = await link.setMode({ main: 4, sub: 3 }, 2300);
+  const none = await link.setMode({ main: 4, sub: 3 }, 2500);
   t.match(none, { accepted: false, result: null });
   t.equal(none.attempts, 3, 'resent each second without an ACK');
   void apPort;
