@@ -15,7 +15,7 @@
 // Also: setpoint rate at the vehicle (its 2 s rolling rate, sampled every
 // second), every setpoint judged against the limits by the vehicle.
 //
-// npm run bench:vehicle [-- --measure 30 --trials 20 --only walker|person|loss --out DIR]
+// npm run bench:vehicle [-- --measure 30 --trials 20 --only walker|person|loss --start-alt M --out DIR]
 
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -24,16 +24,17 @@ import { fileURLToPath } from 'node:url';
 import { loadConfig } from '../../lib/index.js';
 import { projectGroundPoint, VehicleService, type CameraPose, type ImagePoint } from '../../lib/vehicle/index.js';
 
-interface Options { measureS: number; trials: number; only: string | null; out: string }
+interface Options { measureS: number; trials: number; only: string | null; out: string; startAltM: number | null }
 
 function parseArgs(argv: string[]): Options {
-  const o: Options = { measureS: 30, trials: 20, only: null, out: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bench/vehicle/results') };
+  const o: Options = { measureS: 30, trials: 20, only: null, startAltM: null, out: path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../bench/vehicle/results') };
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--measure') o.measureS = Number(argv[++i]);
     else if (a === '--trials') o.trials = Number(argv[++i]);
     else if (a === '--only') o.only = argv[++i];
     else if (a === '--out') o.out = argv[++i];
+    else if (a === '--start-alt') o.startAltM = Number(argv[++i]);
     else throw new Error(`unknown argument ${a}`);
   }
   return o;
@@ -204,7 +205,7 @@ async function main(): Promise<void> {
   const o = parseArgs(process.argv.slice(2));
   const startedAt = new Date();
   const load0 = os.loadavg()[0];
-  const svc = new VehicleService(loadConfig());
+  const svc = new VehicleService(loadConfig(undefined, o.startAltM ? { sim: { start_altitude_m: o.startAltM } } : undefined));
   await svc.start();
   const t0 = performance.now();
   while (!(svc.link.connected && svc.pose())) {
