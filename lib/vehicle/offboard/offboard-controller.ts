@@ -181,11 +181,14 @@ export class OffboardController extends TypedEmitter<OffboardEvents> {
     }
   }
 
-  #go(to: OffboardPhase, reason: string, report?: OffboardReport): void {
+  /** Moves to `to`; the report (when given) is finished after the move, so its final state is the new one. */
+  #go(to: OffboardPhase, reason: string, finish?: () => OffboardReport): OffboardReport | undefined {
     const from = this.#phase;
     this.#phase = to;
     this.#o.log?.(`offboard: ${from} -> ${to} (${reason})`);
+    const report = finish?.();
     this.emit('transition', { timestamp: Date.now() / 1000, from, to, reason, ...(report ? { report } : {}) });
+    return report;
   }
 
   /** Refusals and failures still emit an event (idle → idle) so the audit log sees every attempt. */
@@ -255,9 +258,7 @@ export class OffboardController extends TypedEmitter<OffboardEvents> {
     f.begin(performance.now());
     this.#publisher.follow(this.#source);
     r.step(`Following active: ${f.law.name} at ${o.vehicle.setpoint_rate_hz} Hz`);
-    const report = r.finish(this.snapshot());
-    this.#go('active', 'OFFBOARD confirmed', report);
-    return { ...report, details: { ...report.details, final_state: this.snapshot() } };
+    return this.#go('active', 'OFFBOARD confirmed', () => r.finish(this.snapshot()))!;
   }
 
   /** A failed start: stop streaming (leaving OFFBOARD first if the vehicle already switched). */
@@ -269,9 +270,7 @@ export class OffboardController extends TypedEmitter<OffboardEvents> {
       this.#publisher.stop();
       r.step('Setpoint stream stopped');
     }
-    const report = r.finish(this.snapshot());
-    this.#go('idle', `start failed: ${why}`, report);
-    return report;
+    return this.#go('idle', `start failed: ${why}`, () => r.finish(this.snapshot()))!;
   }
 
   stop(): Promise<OffboardReport> {
@@ -343,7 +342,7 @@ export class OffboardController extends TypedEmitter<OffboardEvents> {
 
   #stopped(r: ReportBuilder, reason: StopReason, detail: string): void {
     this.#lastStop = { timestamp: Date.now() / 1000, reason, detail };
-    this.#go('idle', `${reason}: ${detail}`, r.finish(this.snapshot(), true));
+    this.#go('idle', `${reason}: ${detail}`, () => r.finish(this.snapshot(), true));
   }
 
   async #waitTelemetry(timeoutMs: number): Promise<boolean> {

@@ -67,6 +67,10 @@ async function main(): Promise<void> {
     console.error(`sim-vehicle: ${(err as Error).message}`);
     process.exit(2);
   }
+  if (args.help) {
+    console.log(SIM_USAGE);
+    process.exit(0);
+  }
   if (args.ipc) {
     if (!process.send) {
       console.error('sim-vehicle: --ipc needs to be started by a parent process with an IPC channel');

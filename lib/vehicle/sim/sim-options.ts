@@ -46,6 +46,7 @@ export interface SimArgs {
   configFile?: string;
   /** --ipc: options arrive from the parent process. */
   ipc: boolean;
+  help?: boolean;
   statsIntervalS: number;
   overrides: Partial<Pick<SimSettings, 'listenHost' | 'listenPort' | 'targetHost' | 'targetPort' | 'faultInjection' | 'startAltitudeM'>>;
 }
@@ -79,6 +80,7 @@ export function parseSimArgs(argv: string[]): SimArgs {
       case '--start-alt': out.overrides.startAltitudeM = num(a, next(), 1, 500); break;
       case '--fault-injection': out.overrides.faultInjection = true; break;
       case '--stats-interval': out.statsIntervalS = num(a, next(), 0, 3600); break;
+      case '--help': case '-h': out.help = true; break;
       default: throw new Error(`unknown argument ${a}\n${SIM_USAGE}`);
     }
   }

@@ -137,6 +137,8 @@ export class SimVehicle {
   #armed = true;
   #hold = { north: 0, east: 0, alt: 0 };
   #rtlPhase: 'climb' | 'return' = 'climb';
+  /** RTL flies home at this altitude (the higher of the current one and RTL_ALT_M, as PX4's RTL_RETURN_ALT). */
+  #rtlAlt = RTL_ALT_M;
   #latest: LatestSetpoint | null = null;
   /** performance.now() of the latest setpoint, of the start of the current stream. */
   #lastSetpointAt = -Infinity;
@@ -407,8 +409,11 @@ export class SimVehicle {
       } else result = common.MavResult.ACCEPTED;
       if (result === common.MavResult.ACCEPTED) this.#counters.offboard_accepted++;
       else this.#counters.offboard_rejected++;
-    } else if ((main === PX4_MAIN.AUTO && [PX4_AUTO.LOITER, PX4_AUTO.LAND, PX4_AUTO.RTL].includes(sub as 3)) || main === PX4_MAIN.POSCTL) {
-      result = this.#armed || main !== PX4_MAIN.AUTO || sub === PX4_AUTO.LOITER ? common.MavResult.ACCEPTED : common.MavResult.DENIED;
+    } else if (main === PX4_MAIN.POSCTL || (main === PX4_MAIN.AUTO && sub === PX4_AUTO.LOITER)) {
+      result = common.MavResult.ACCEPTED;
+    } else if (main === PX4_MAIN.AUTO && (sub === PX4_AUTO.LAND || sub === PX4_AUTO.RTL)) {
+      result = this.#armed ? common.MavResult.ACCEPTED : common.MavResult.DENIED;
+      if (!this.#armed) why = 'disarmed';
     } else { result = common.MavResult.DENIED; why = 'mode not supported by the simulated vehicle'; }
     this.#note('mode_command', { ...detail, result: common.MavResult[result], ...(why ? { why } : {}) });
     if (result === common.MavResult.ACCEPTED) this.#enterMode({ main, sub: main === PX4_MAIN.AUTO ? sub : 0 }, 'commanded');
@@ -424,7 +429,10 @@ export class SimVehicle {
     if (m.main === PX4_MAIN.POSCTL || (m.main === PX4_MAIN.AUTO && m.sub === PX4_AUTO.LOITER)) {
       this.#hold = { north: s.north, east: s.east, alt: -s.down };
     }
-    if (m.main === PX4_MAIN.AUTO && m.sub === PX4_AUTO.RTL) this.#rtlPhase = 'climb';
+    if (m.main === PX4_MAIN.AUTO && m.sub === PX4_AUTO.RTL) {
+      this.#rtlPhase = 'climb';
+      this.#rtlAlt = Math.max(-s.down, RTL_ALT_M);
+    }
     this.#note('mode_change', { from, to: px4ModeText(next), reason });
     this.#o.log?.(`sim-vehicle: mode ${from} -> ${px4ModeText(next)} (${reason})`);
   }
@@ -444,8 +452,7 @@ export class SimVehicle {
     if (main === PX4_MAIN.AUTO && sub === PX4_AUTO.LAND) return { kind: 'velocity', vn: 0, ve: 0, vd: LAND_SPEED, yawRateDegS: 0 };
     if (main === PX4_MAIN.AUTO && sub === PX4_AUTO.RTL) {
       const alt = -s.down;
-      const climbTo = Math.max(this.#hold.alt, RTL_ALT_M, Math.min(alt, RTL_ALT_M));
-      if (this.#rtlPhase === 'climb' && alt < climbTo - 0.5) return { kind: 'velocity', vn: 0, ve: 0, vd: -2, yawRateDegS: 0 };
+      if (this.#rtlPhase === 'climb' && alt < this.#rtlAlt - 0.5) return { kind: 'velocity', vn: 0, ve: 0, vd: -2, yawRateDegS: 0 };
       this.#rtlPhase = 'return';
       const d = Math.hypot(s.north, s.east);
       if (d < 1) {
@@ -453,7 +460,7 @@ export class SimVehicle {
         return { kind: 'velocity', vn: 0, ve: 0, vd: LAND_SPEED, yawRateDegS: 0 };
       }
       const v = Math.min(RTL_SPEED, d * HOLD_GAIN) / d;
-      return { kind: 'velocity', vn: -s.north * v, ve: -s.east * v, vd: 0, yawRateDegS: 0 };
+      return { kind: 'velocity', vn: -s.north * v, ve: -s.east * v, vd: Math.max(-2, Math.min(2, (this.#rtlAlt - alt) * -HOLD_GAIN)), yawRateDegS: 0 };
     }
     // Hold / Position (no sticks): go back to the hold point.
     const dn = this.#hold.north - s.north;

@@ -84,7 +84,8 @@ t.test('handshake with the separate sim process; 20 Hz; stale command → zeros;
   const again = await h.svc.stopOffboard();
   t.match(again, { status: 'success', was_active: false });
   t.same(h.transitions.map((x) => `${x.from}>${x.to}`), ['idle>starting', 'starting>active', 'active>stopping', 'stopping>idle']);
-  t.ok(h.transitions[3].report?.details.steps.length, 'the transition carries the report');
+  t.match(h.transitions[1].report?.details.final_state, { offboard_phase: 'active', following_active: true }, 'the transition carries its report');
+  t.match(h.transitions[3].report?.details.final_state, { offboard_phase: 'idle', following_active: false, flight_mode_text: 'Hold' });
 });
 
 t.test('the vehicle leaving OFFBOARD (a pilot takes over) stops following without a command from us', async (t) => {

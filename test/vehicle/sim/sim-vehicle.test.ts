@@ -133,7 +133,18 @@ t.test('fault injection: refused unless enabled; a dropped link goes silent and 
   t.same(sim.journal().map((e) => e.kind).filter((k) => k.startsWith('link')), ['link_drop', 'link_restore']);
 });
 
-t.test('LAND lands and disarms; RTL climbs and comes home', async (t) => {
+t.test('RTL first climbs to the return altitude', async (t) => {
+  const { sim, peer, port } = await startSim();
+  t.teardown(async () => { await sim.close(); await peer.close(); });
+  await peer.send(setMode(4, 5), port);
+  await until(() => acks(peer).length === 1, 1000);
+  t.equal(acks(peer)[0].result, common.MavResult.ACCEPTED);
+  t.equal(sim.stats().mode_text, 'Return');
+  await sleep(1000);
+  t.ok(sim.stats().pose.alt_m > 21, `climbing: ${sim.stats().pose.alt_m.toFixed(2)} m`);
+});
+
+t.test('LAND lands and disarms; then it refuses OFFBOARD (never takes off)', async (t) => {
   const { sim, peer, port } = await startSim({ sim: { start_altitude_m: 2 } });
   t.teardown(async () => { await sim.close(); await peer.close(); });
   await peer.send(setMode(4, 6), port);
