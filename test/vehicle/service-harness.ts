@@ -6,7 +6,7 @@
 import { projectGroundPoint, type CameraPose, type ImagePoint } from '../../lib/vehicle/camera-pose.js';
 import type { OffboardTransition } from '../../lib/vehicle/offboard/offboard-controller.js';
 import { VehicleService } from '../../lib/vehicle/vehicle-service.js';
-import { testConfig, until, type Overrides } from './vehicle-fixtures.js';
+import { rng, testConfig, until, type Overrides } from './vehicle-fixtures.js';
 
 export interface Harness {
   svc: VehicleService;
@@ -51,8 +51,8 @@ export async function startHarness(overrides: Overrides = {}): Promise<Harness> 
       stop();
       const log = { errors: [] as number[], times: [] as number[] };
       const t0 = performance.now();
-      let seed = 1;
-      const rnd = () => ((seed = (seed * 16807) % 2147483647) / 2147483647 - 0.5) * 2;
+      const random = rng(1);
+      const rnd = () => (random() - 0.5) * 2;
       timer = setInterval(() => {
         const t = (performance.now() - t0) / 1000;
         if (!svc.pose(pose)) return;

@@ -9,17 +9,8 @@ import type { AttitudeRateSetpoint, VelocityBodySetpoint } from '../setpoint.js'
 import type { VehicleState } from '../vehicle-state.js';
 import { clamp } from './pid.js';
 
-export interface Limits {
-  max_velocity_m_s: number;
-  max_total_velocity_m_s: number;
-  max_yaw_rate_deg_s: number;
-  min_altitude_m: number;
-  max_altitude_m: number;
-  max_rate_deg_s: number;
-  max_tilt_deg: number;
-  min_thrust: number;
-  max_thrust: number;
-}
+/** The safety section's limits (without the circuit breaker): what every setpoint is clamped to. */
+export type Limits = Omit<SafetyConfig, 'circuit_breaker'>;
 
 /** Bits of the mask clamp*() return. */
 export const CLIP = {
@@ -40,17 +31,8 @@ export const ALTITUDE_APPROACH_GAIN = 1.0;
 const FLOAT32_MARGIN = 1 - 1e-6;
 
 export function globalLimits(s: SafetyConfig): Limits {
-  return {
-    max_velocity_m_s: s.max_velocity_m_s,
-    max_total_velocity_m_s: s.max_total_velocity_m_s,
-    max_yaw_rate_deg_s: s.max_yaw_rate_deg_s,
-    min_altitude_m: s.min_altitude_m,
-    max_altitude_m: s.max_altitude_m,
-    max_rate_deg_s: s.max_rate_deg_s,
-    max_tilt_deg: s.max_tilt_deg,
-    min_thrust: s.min_thrust,
-    max_thrust: s.max_thrust,
-  };
+  const { circuit_breaker: _breaker, ...limits } = s;
+  return limits;
 }
 
 /** Global limits tightened by a profile's; `problems` names every key that tried to loosen one. */

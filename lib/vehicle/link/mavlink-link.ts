@@ -201,7 +201,10 @@ export class MavlinkLink extends TypedEmitter<LinkEvents> {
       is_offboard: this.#vehicle.is_offboard,
       armed: this.#vehicle.armed,
       signing: this.#encoder.signing,
-      stats: structuredClone(this.#stats),
+      stats: {
+        ...this.#stats,
+        rejected: { ...this.#stats.rejected, crc: this.#decoder.counters.crc_errors, unknown_msgid: this.#decoder.counters.unknown_msgid },
+      },
     };
   }
 
@@ -211,12 +214,7 @@ export class MavlinkLink extends TypedEmitter<LinkEvents> {
   }
 
   #onData(data: Buffer, from: PeerAddress | null): void {
-    const before = this.#decoder.counters;
-    const crc0 = before.crc_errors;
-    const unk0 = before.unknown_msgid;
     this.#decoder.push(data, (p) => this.#onPacket(p, from));
-    this.#stats.rejected.crc += before.crc_errors - crc0;
-    this.#stats.rejected.unknown_msgid += before.unknown_msgid - unk0;
   }
 
   #onPacket(p: RawPacket, from: PeerAddress | null): void {

@@ -149,7 +149,7 @@ export class SimVehicle {
   #maxGapInOffboard = 0;
   readonly #journal: JournalEntry[] = [];
   readonly #counters: Counters = { received: 0, velocity: 0, attitude: 0, commands: 0, do_set_mode: 0, offboard_accepted: 0, offboard_rejected: 0 };
-  #link = { drops: 0, packets_in: 0, packets_out: 0, discarded: 0, rejected: { unsigned: 0, bad_signature: 0, replay: 0, crc: 0 } };
+  readonly #link = { drops: 0, packets_in: 0, packets_out: 0, discarded: 0, rejected: { unsigned: 0, bad_signature: 0, replay: 0 } };
   #groundContacts = 0;
   /** Fault injection: performance.now() until which the link is dead. */
   #dropUntil = -Infinity;
@@ -238,7 +238,7 @@ export class SimVehicle {
       commands: { received: c.commands, do_set_mode: c.do_set_mode, offboard_accepted: c.offboard_accepted, offboard_rejected: c.offboard_rejected },
       link: {
         dropped: now < this.#dropUntil, drops: l.drops, packets_in: l.packets_in, packets_out: l.packets_out,
-        discarded_while_dropped: l.discarded, rejected: { ...l.rejected },
+        discarded_while_dropped: l.discarded, rejected: { ...l.rejected, crc: this.#decoder.counters.crc_errors },
       },
       ground_contacts: this.#groundContacts,
     };
@@ -287,9 +287,7 @@ export class SimVehicle {
       this.#link.discarded++;
       return;
     }
-    const crc0 = this.#decoder.counters.crc_errors;
     this.#decoder.push(data, (p) => this.#onPacket(p, from));
-    this.#link.rejected.crc += this.#decoder.counters.crc_errors - crc0;
   }
 
   #onPacket(p: RawPacket, from: PeerAddress): void {
