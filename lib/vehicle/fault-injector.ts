@@ -37,6 +37,7 @@ export class FaultInjector {
   #trackerUntil = -Infinity;
   /** Which corruption comes next (they rotate). */
   #nextCorruption = 0;
+  /** Faults injected so far, by kind (status). */
   readonly #injected: Record<FaultKind, number> = { drop_link: 0, freeze_video: 0, corrupt_tracker: 0 };
 
   constructor(enabled: boolean, dropLink: ((seconds: number) => Promise<void>) | null, onFault: (e: FaultEvent) => void = () => {}) {

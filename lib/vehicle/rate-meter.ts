@@ -5,6 +5,7 @@
 export class RateMeter {
   /** Event times (performance.now()), a ring. */
   readonly #times: Float64Array;
+  /** Window length; events counted so far. */
   readonly #windowMs: number;
   #count = 0;
 

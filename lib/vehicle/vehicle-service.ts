@@ -89,18 +89,24 @@ export function vehicleConfigProblems(c: VehicleServiceConfig): string[] {
 const now = () => performance.now();
 
 export class VehicleService extends TypedEmitter<VehicleEvents> {
+  /** The four config sections, options, the parsed connection. */
   readonly #c: VehicleServiceConfig;
   readonly #o: VehicleServiceOptions;
   readonly #spec: ConnectionSpec;
+  /** Resolved once: auto = on for real links, off for the sim. */
   readonly #circuitBreaker: boolean;
+  /** The link and the offboard state machine over it. */
   readonly #link: MavlinkLink;
   readonly #offboard: OffboardController;
   readonly faults: FaultInjector;
+  /** The selected profile's follower (replaced by switchProfile while idle). */
   #follower: Follower;
+  /** The simulated vehicle process (connection sim), and how it ended if it did. */
   #sim: SimProcess | null = null;
   #simExit: string | null = null;
   /** Video liveness for preview ticks (the latest startOffboard context). */
   #ctx: OffboardContext = { videoLive: () => true };
+  /** start() ran; close() ran (idempotent). */
   #started = false;
   #closed: Promise<void> | null = null;
 

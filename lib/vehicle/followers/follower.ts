@@ -65,6 +65,7 @@ export class Follower {
   #lastInputAt = -Infinity;
   /** Stop-tracking (null sample): neutral until the next usable sample, whatever the profile's coast would do. */
   #stopped = false;
+  /** Limits that cut the latest command (CLIP bits), corrupted samples refused, why the latest sample was not followed. */
   #clipMask = 0;
   #invalid = 0;
   #lastRejection: string | null = null;

@@ -49,12 +49,14 @@ export class LossPolicy {
   readonly #cfg: LossPolicyConfig;
   /** Called on every phase change (events, audit log). */
   readonly #onTransition: (t: LossTransition) => void;
+  /** Where on the timeline, and why the target counts as lost. */
   #phase: LossPhase = 'idle';
   #reason: string | null = null;
   /** performance.now() of the loss. */
   #lostAt = 0;
   /** The action was taken by consumeAction(). */
   #actionTaken = false;
+  /** Losses since creation (telemetry). */
   #losses = 0;
 
   constructor(cfg: LossPolicyConfig, onTransition: (t: LossTransition) => void = () => {}) {

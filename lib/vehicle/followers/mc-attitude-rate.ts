@@ -32,7 +32,9 @@ export class McAttitudeRate implements ControlLaw {
   readonly name = 'mc_attitude_rate';
   readonly kind = 'attitude_rate';
   readonly limits: Limits;
+  /** Thrust that holds altitude level. */
   readonly #hover: number;
+  /** Yaw rate from x, pitch rate from y, roll rate from the bank error (deg/s). */
   readonly #yaw: Pid;
   readonly #pitch: Pid;
   readonly #roll: Pid;

@@ -28,9 +28,11 @@ export class McVelocityChase implements ControlLaw {
   readonly limits: Limits;
   /** Fixed options. */
   readonly #o: ChaseLawOptions;
+  /** Yaw rate (coordinated turn) or right velocity (sideslip) from x, down velocity from y. */
   readonly #yaw: Pid;
   readonly #right: Pid;
   readonly #down: Pid;
+  /** Deadzone, rate limit and averaging of the yaw command. */
   readonly #smoother = new YawSmoother();
   /** Current forward speed of the ramp, m/s (≥ 0). */
   #fwd = 0;

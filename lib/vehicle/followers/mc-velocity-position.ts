@@ -21,8 +21,10 @@ export class McVelocityPosition implements ControlLaw {
   readonly name = 'mc_velocity_position';
   readonly kind = 'velocity_body';
   readonly limits: Limits;
+  /** Yaw rate from x, down velocity from y. */
   readonly #yaw: Pid;
   readonly #down: Pid;
+  /** Deadzone, rate limit and averaging of the yaw command. */
   readonly #smoother = new YawSmoother();
 
   constructor(o: PositionLawOptions) {

@@ -31,6 +31,7 @@ export class Pid {
   #prevError: number | null = null;
   /** Filtered derivative of the error, per second. */
   #dError = 0;
+  /** The previous output (anti-windup compares against it). */
   #lastOutput = 0;
 
   constructor(gains: PidGains, min: number, max: number, derivTauS = 0.05) {

@@ -120,8 +120,11 @@ export class MavlinkEncoder {
   /** Unsigned and signed serializers (the signed flag is part of the CRC'd header). */
   readonly #plain: MavLinkProtocolV2;
   readonly #signedProto: MavLinkProtocolV2;
+  /** Key and link id when signing; null = unsigned. */
   readonly #signing: SigningSetup | null;
+  /** Strictly increasing signature timestamps. */
   readonly #clock = new SigningClock();
+  /** Sequence number of the next packet (wraps at 256). */
   #seq = 0;
 
   constructor(sysid: number, compid: number, signing: SigningSetup | null) {

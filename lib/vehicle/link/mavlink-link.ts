@@ -99,23 +99,30 @@ const MAV_TYPE_ONBOARD_CONTROLLER = 18;
 const MAV_STATE_ACTIVE = 4;
 
 export class MavlinkLink extends TypedEmitter<LinkEvents> {
+  /** Fixed settings. */
   readonly #o: LinkOptions;
+  /** Framing in, serializing (and signing) out. */
   readonly #decoder: MavlinkDecoder;
   readonly #encoder: MavlinkEncoder;
   /** Present when signing is on. */
   readonly #verifier: SignatureVerifier | null;
+  /** Latest record per telemetry message. */
   readonly #telemetry: VehicleTelemetry = emptyTelemetry();
   /** Derived state for followers, updated in place. */
   readonly #vehicle: VehicleState = unknownVehicleState();
+  /** Packet counters (CRC and unknown-id counts come from the decoder). */
   readonly #stats: LinkStats = {
     packets_in: 0, packets_out: 0, send_errors: 0,
     rejected: { unsigned: 0, bad_signature: 0, replay: 0, crc: 0, unknown_msgid: 0, other_system: 0 },
   };
   /** The autopilot followed (null until its first HEARTBEAT). */
   #target: { sysid: number; compid: number } | null = null;
+  /** performance.now() of the autopilot's last HEARTBEAT; connected until heartbeat_timeout after it. */
   #lastHeartbeatAt = -Infinity;
   #connected = false;
+  /** Origin of time_boot_ms in our messages. */
   #startedAt = performance.now();
+  /** Our 1 Hz HEARTBEAT and the heartbeat-age check. */
   #heartbeatTimer: NodeJS.Timeout | null = null;
   #watchdog: NodeJS.Timeout | null = null;
   /** Pending COMMAND_LONG per command id (one at a time per command: a new one supersedes). */
@@ -126,6 +133,7 @@ export class MavlinkLink extends TypedEmitter<LinkEvents> {
   readonly #velocityMsg = new common.SetPositionTargetLocalNed();
   readonly #attitudeMsg = new common.SetAttitudeTarget();
   readonly #heartbeatMsg = new minimal.Heartbeat();
+  /** Set by close() (idempotent). */
   #closed: Promise<void> | null = null;
 
   constructor(o: LinkOptions) {

@@ -34,9 +34,12 @@ export class SerialTransport implements Transport {
   readonly description: string;
   readonly datagrams = false;
   readonly localPort = null;
+  /** Device and its baud rate. */
   readonly #path: string;
   readonly #baud: number;
+  /** The open port; null before open(). */
   #port: SerialPortLike | null = null;
+  /** Set by close() (idempotent). */
   #closed: Promise<void> | null = null;
 
   constructor(path: string, baud: number) {

@@ -16,12 +16,16 @@ export class UdpTransport implements Transport {
   readonly datagrams = true;
   /** in = listen and follow the sender; out = fixed peer. */
   readonly #mode: 'in' | 'out';
+  /** udpin: where to bind; udpout: the peer. */
   readonly #host: string;
   readonly #port: number;
+  /** The socket; null before open(). */
   #socket: dgram.Socket | null = null;
+  /** Where send() goes (udpin: the followed sender). */
   #peer: PeerAddress | null = null;
   /** udpout: the peer was reported unreachable since the previous send. */
   #refused: Error | null = null;
+  /** Set by close() (idempotent). */
   #closed: Promise<void> | null = null;
 
   constructor(mode: 'in' | 'out', host: string, port: number) {

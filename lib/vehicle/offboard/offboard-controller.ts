@@ -78,17 +78,23 @@ const CLOSE_MODE_TIMEOUT_MS = 600;
 const TELEMETRY_POLL_MS = 50;
 
 export class OffboardController extends TypedEmitter<OffboardEvents> {
+  /** Fixed settings and the link. */
   readonly #o: OffboardOptions;
+  /** The keep-alive stream. */
   readonly #publisher: SetpointPublisher;
   /** Serialises start, stop and automatic stops. */
   readonly #mutex = new Mutex();
+  /** idle → starting → active → stopping → idle. */
   #phase: OffboardPhase = 'idle';
+  /** The video liveness of the current session. */
   #ctx: OffboardContext | null = null;
   /** Set by stop()/link loss while a start is in progress; the start checks it after every wait. */
   #abortStart: string | null = null;
   /** Wakes the pre-stream wait early when a start is aborted. */
   #wake: (() => void) | null = null;
+  /** Why following last ended (telemetry). */
   #lastStop: LastStop | null = null;
+  /** Set by close(): starts are refused. */
   #closed = false;
   /** The follower's command, as the keep-alive reads it. */
   readonly #source: CommandSource;

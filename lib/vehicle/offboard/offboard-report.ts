@@ -33,6 +33,7 @@ export class ReportBuilder {
   readonly steps: string[] = [];
   readonly errors: string[] = [];
   readonly warnings: string[] = [];
+  /** When the command began, and the state then. */
   readonly #t0 = performance.now();
   readonly #initial: OffboardStateSnapshot;
 

@@ -49,17 +49,22 @@ const RATE_RING = 101;
 const RATE_WINDOW_MS = 2000;
 
 export class SetpointPublisher {
+  /** Fixed settings; one tick every #periodMs. */
   readonly #o: PublisherOptions;
   readonly #periodMs: number;
   /** What goes out; overwritten per tick. */
   #out: Setpoint;
+  /** Where commands come from (null: neutral), and the pending tick. */
   #source: CommandSource | null = null;
   #timer: NodeJS.Timeout | null = null;
   /** Schedule origin and tick count (drift-free: tick n is due at t0 + n × period). */
   #t0 = 0;
   #n = 0;
+  /** onFailureLimit was called for this stream. */
   #failedOut = false;
+  /** Measured send rate. */
   readonly #sendRate = new RateMeter(RATE_RING, RATE_WINDOW_MS);
+  /** Counters for stats(). */
   #stats = { sent: 0, failed: 0, consecutive: 0, stale: 0, clamped: 0, lastError: null as string | null };
 
   constructor(o: PublisherOptions) {

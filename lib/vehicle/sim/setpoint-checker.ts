@@ -61,6 +61,7 @@ const DEG = 180 / Math.PI;
 export class SetpointChecker {
   /** The limits judged against. */
   readonly #l: Limits;
+  /** Counts and the first violations. */
   readonly #stats: CheckerStats = { checked: 0, violations: 0, by_kind: {}, first: [] };
   readonly #onViolation: (v: Violation) => void;
 

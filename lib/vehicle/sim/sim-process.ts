@@ -20,12 +20,16 @@ type Pending = { resolve: (v: unknown) => void; reject: (e: Error) => void; time
 type RequestBody = SimRequest extends infer R ? (R extends SimRequest ? Omit<R, 'id'> : never) : never;
 
 export class SimProcess {
+  /** The forked simulated vehicle. */
   readonly #child: ChildProcess;
+  /** Its newest output lines (KEEP_LINES). */
   readonly #lines: string[] = [];
   /** Requests waiting for a reply, by id (one per caller at a time; bounded by the callers). */
   readonly #pending = new Map<number, Pending>();
+  /** Next request id; the port it listens on. */
   #nextId = 1;
   #port = 0;
+  /** Resolves on exit; set by close() (idempotent). */
   #exited: Promise<number | null>;
   #closing: Promise<void> | null = null;
 

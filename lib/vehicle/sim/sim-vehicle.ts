@@ -121,40 +121,53 @@ type LatestSetpoint =
   | { kind: 'rates'; rollDegS: number; pitchDegS: number; yawDegS: number; thrust: number };
 
 export class SimVehicle {
+  /** Fixed settings. */
   readonly #o: SimVehicleOptions;
+  /** The airframe, and the referee of every setpoint. */
   readonly #model: MulticopterModel;
   readonly #checker: SetpointChecker;
+  /** MAVLink in and out, signature checks when signing is on. */
   readonly #decoder = new MavlinkDecoder(false);
   readonly #encoder: MavlinkEncoder;
   readonly #verifier: SignatureVerifier | null;
+  /** The UDP socket; null before start(). */
   #socket: dgram.Socket | null = null;
   /** Where telemetry goes: the configured target until someone talks to us, then the latest sender. */
   #peer: PeerAddress;
   #peerLearned = false;
   /** performance.now() the peer was last heard from. */
   #peerHeardAt = -Infinity;
+  /** PX4 custom_mode; armed state; where Hold holds; RTL progress. */
   #mode = px4CustomMode(MODES.hold.main, MODES.hold.sub);
   #armed = true;
   #hold = { north: 0, east: 0, alt: 0 };
   #rtlPhase: 'climb' | 'return' = 'climb';
   /** RTL flies home at this altitude (the higher of the current one and RTL_ALT_M, as PX4's RTL_RETURN_ALT). */
   #rtlAlt = RTL_ALT_M;
+  /** The latest accepted setpoint (flown in OFFBOARD). */
   #latest: LatestSetpoint | null = null;
   /** performance.now() of the latest setpoint, of the start of the current stream. */
   #lastSetpointAt = -Infinity;
   #streamStart = -Infinity;
+  /** Non-zero setpoints since the stream began; whether the last one was zero (journal). */
   #nonzeroInStream = 0;
   #lastWasZero = true;
+  /** Setpoint rate, and the largest gap while in OFFBOARD. */
   readonly #arrivals = new RateMeter(RATE_RING, RATE_WINDOW_MS);
   #maxGapInOffboard = 0;
+  /** Mode decisions and notable events (JOURNAL_SIZE). */
   readonly #journal: JournalEntry[] = [];
+  /** Setpoint, command and link counters for stats(). */
   readonly #counters: Counters = { received: 0, velocity: 0, attitude: 0, commands: 0, do_set_mode: 0, offboard_accepted: 0, offboard_rejected: 0 };
   readonly #link = { drops: 0, packets_in: 0, packets_out: 0, discarded: 0, rejected: { unsigned: 0, bad_signature: 0, replay: 0 } };
+  /** Touchdowns outside a landing (a crash in real life). */
   #groundContacts = 0;
   /** Fault injection: performance.now() until which the link is dead. */
   #dropUntil = -Infinity;
+  /** The physics timer and its last step. */
   #timers: NodeJS.Timeout[] = [];
   #lastStepAt = 0;
+  /** start() time (time_boot_ms) and when each telemetry message is next due. */
   #startedAt = 0;
   #nextTelemetryAt = 0;
   #nextHeartbeatAt = 0;
@@ -166,6 +179,7 @@ export class SimVehicle {
     heartbeat: new minimal.Heartbeat(), attitude: new common.Attitude(), local: new common.LocalPositionNed(),
     global: new common.GlobalPositionInt(), hud: new common.VfrHud(), sys: new common.SysStatus(), ack: new common.CommandAck(),
   };
+  /** Set by close() (idempotent). */
   #closed: Promise<void> | null = null;
 
   constructor(o: SimVehicleOptions) {
