@@ -59,12 +59,6 @@ export function setNeutral(sp: Setpoint, hoverThrust: number): void {
   }
 }
 
-export function isNeutral(sp: Setpoint, hoverThrust: number): boolean {
-  return sp.kind === 'velocity_body'
-    ? sp.fwd === 0 && sp.right === 0 && sp.down === 0 && sp.yawspeed_deg_s === 0
-    : sp.roll_rate === 0 && sp.pitch_rate === 0 && sp.yaw_rate === 0 && sp.thrust === hoverThrust;
-}
-
 /** Copies src into dst of the same kind (false when the kinds differ). */
 export function copySetpoint(dst: Setpoint, src: Setpoint): boolean {
   if (dst.kind === 'velocity_body' && src.kind === 'velocity_body') {

@@ -59,11 +59,6 @@ export function isOffboard(customMode: number): boolean {
   return decodePx4Mode(customMode).main === PX4_MAIN.OFFBOARD;
 }
 
-export function sameMode(customMode: number, m: Px4Mode): boolean {
-  const d = decodePx4Mode(customMode);
-  return d.main === m.main && (m.main !== PX4_MAIN.AUTO || d.sub === m.sub);
-}
-
 /** Text for any autopilot: PX4's names, else the raw number (ArduPilot's modes differ per vehicle type). */
 export function modeText(autopilot: number, customMode: number): string {
   return autopilot === MAV_AUTOPILOT_PX4 ? px4ModeText(customMode) : `custom_mode ${customMode}`;

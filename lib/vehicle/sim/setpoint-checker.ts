@@ -5,6 +5,7 @@
 // a limit.
 
 import type { Limits } from '../followers/limits.js';
+import { ATTITUDE_IGNORE, MAV_FRAME_BODY_NED, TYPE_MASK_VELOCITY_YAWRATE } from '../link/mavlink-link.js';
 
 export interface VelocitySetpointPacket {
   frame: number;
@@ -51,10 +52,8 @@ export const TOLERANCE = 1e-4;
  * centimetres past the line when a setpoint is judged.
  */
 export const ALTITUDE_SLACK_M = 0.1;
-export const FRAME_BODY_NED = 8;
+/** PX4 also takes velocities in MAV_FRAME_LOCAL_NED. */
 export const FRAME_LOCAL_NED = 1;
-export const TYPE_MASK_VELOCITY_YAWRATE = 0x5c7;
-export const ATTITUDE_IGNORE = 128;
 
 const DEG = 180 / Math.PI;
 
@@ -95,7 +94,7 @@ export class SetpointChecker {
     this.#stats.checked++;
     const l = this.#l;
     let usable = true;
-    if (p.frame !== FRAME_BODY_NED && p.frame !== FRAME_LOCAL_NED) { this.#flag('frame', `frame ${p.frame}`); usable = false; }
+    if (p.frame !== MAV_FRAME_BODY_NED && p.frame !== FRAME_LOCAL_NED) { this.#flag('frame', `frame ${p.frame}`); usable = false; }
     if (p.typeMask !== TYPE_MASK_VELOCITY_YAWRATE) { this.#flag('type_mask', `type_mask 0x${p.typeMask.toString(16)}`); usable = false; }
     if (![p.vx, p.vy, p.vz, p.yawRateRadS].every(Number.isFinite)) { this.#flag('not_finite', `${p.vx}, ${p.vy}, ${p.vz}, ${p.yawRateRadS}`); return false; }
     const v = l.max_velocity_m_s + TOLERANCE;

@@ -17,6 +17,7 @@ import type { CameraPose } from '../camera-pose.js';
 import { wrapDeg180 } from '../camera-pose.js';
 import type { Limits } from '../followers/limits.js';
 import { decodeMessage, MavlinkDecoder, MavlinkEncoder, type RawPacket } from '../link/mavlink-codec.js';
+import { MAV_FRAME_BODY_NED } from '../link/mavlink-link.js';
 import {
   CUSTOM_MODE_ENABLED, decodePx4Mode, MAV_AUTOPILOT_PX4, MODES, PX4_AUTO, PX4_MAIN, px4CustomMode, px4ModeText, SAFETY_ARMED, type Px4Mode,
 } from '../link/px4-modes.js';
@@ -24,7 +25,7 @@ import { SignatureVerifier, signingKey } from '../link/signing.js';
 import { peerText, type PeerAddress } from '../link/transport.js';
 import { RateMeter } from '../rate-meter.js';
 import { MulticopterModel, type ModelCommand, type ModelOptions } from './multicopter-model.js';
-import { SetpointChecker, FRAME_BODY_NED, type CheckerStats } from './setpoint-checker.js';
+import { SetpointChecker, type CheckerStats } from './setpoint-checker.js';
 
 export interface SimVehicleOptions {
   listenHost: string;
@@ -455,7 +456,7 @@ export class SimVehicle {
     if (main === PX4_MAIN.OFFBOARD && this.#latest) {
       const sp = this.#latest;
       if (sp.kind === 'rates') return { kind: 'rates', rollDegS: sp.rollDegS, pitchDegS: sp.pitchDegS, yawDegS: sp.yawDegS, thrust: sp.thrust };
-      if (sp.frame !== FRAME_BODY_NED) return { kind: 'velocity', vn: sp.vx, ve: sp.vy, vd: sp.vz, yawRateDegS: sp.yawRateDegS };
+      if (sp.frame !== MAV_FRAME_BODY_NED) return { kind: 'velocity', vn: sp.vx, ve: sp.vy, vd: sp.vz, yawRateDegS: sp.yawRateDegS };
       // MAV_FRAME_BODY_NED: forward/right in the heading-aligned level frame.
       const c = Math.cos(s.yaw_deg / DEG);
       const si = Math.sin(s.yaw_deg / DEG);

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { decodePx4Mode, isOffboard, MODES, modeText, px4CustomMode, px4ModeText, sameMode } from '../../../lib/vehicle/link/px4-modes.js';
+import { decodePx4Mode, isOffboard, modeText, px4CustomMode, px4ModeText } from '../../../lib/vehicle/link/px4-modes.js';
 
 t.test('custom_mode = main << 16 | sub << 24', async (t) => {
   t.equal(px4CustomMode(6), 0x60000, 'OFFBOARD');
@@ -7,8 +7,6 @@ t.test('custom_mode = main << 16 | sub << 24', async (t) => {
   t.same(decodePx4Mode(0x05040000), { main: 4, sub: 5 });
   t.ok(isOffboard(0x60000));
   t.notOk(isOffboard(0x03040000));
-  t.ok(sameMode(0x03040000, MODES.hold));
-  t.notOk(sameMode(0x06040000, MODES.hold));
 });
 
 t.test('names as QGroundControl shows them', async (t) => {
