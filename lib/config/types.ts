@@ -95,6 +95,112 @@ export interface OsdConfig {
   preset: 'minimal' | 'professional' | 'debug';
 }
 
+export interface VehicleConfig {
+  /** sim | udpin://HOST:PORT | udpout://HOST:PORT | serial://DEVICE?baud=N */
+  connection: string;
+  system_id: number;
+  component_id: number;
+  /** 0 = the first autopilot heard. */
+  target_system: number;
+  /** Empty = signing off. */
+  signing_passphrase: string;
+  heartbeat_timeout_s: number;
+  telemetry_timeout_s: number;
+  setpoint_rate_hz: number;
+  command_timeout_s: number;
+  prestream_s: number;
+  mode_switch_timeout_s: number;
+  max_publish_failures: number;
+  stop_mode: 'hold' | 'position';
+}
+
+export interface PidGainsConfig {
+  p: number;
+  i: number;
+  d: number;
+}
+
+export type LossAction = 'hover' | 'land' | 'rtl';
+
+export interface LossPolicyConfig {
+  hold_s: number;
+  action_after_s: number;
+  action: LossAction;
+}
+
+export interface ProfileLimitsConfig {
+  max_velocity_m_s?: number;
+  max_total_velocity_m_s?: number;
+  max_yaw_rate_deg_s?: number;
+  max_rate_deg_s?: number;
+}
+
+export interface ProfileOverrideConfig {
+  limits?: ProfileLimitsConfig;
+  loss?: Partial<LossPolicyConfig>;
+}
+
+export type ImplementedProfileName = 'mc_velocity_ground' | 'mc_velocity_chase' | 'mc_velocity_position' | 'mc_attitude_rate';
+
+export interface FollowerConfig {
+  profile: ImplementedProfileName;
+  aim_x: number;
+  aim_y: number;
+  input_timeout_s: number;
+  max_accel_m_s2: number;
+  command_smoothing: number;
+  descend_to_target: boolean;
+  max_descent_m_s: number;
+  chase_mode: 'coordinated_turn' | 'sideslip';
+  chase_accel_m_s2: number;
+  chase_min_confidence: number;
+  hover_thrust: number;
+  gains: {
+    yaw: PidGainsConfig;
+    right: PidGainsConfig;
+    down: PidGainsConfig;
+    forward: PidGainsConfig;
+    lateral: PidGainsConfig;
+    altitude: PidGainsConfig;
+    pitch_rate: PidGainsConfig;
+    roll_rate: PidGainsConfig;
+  };
+  loss: LossPolicyConfig;
+  profiles: Partial<Record<ImplementedProfileName, ProfileOverrideConfig>>;
+}
+
+export interface SafetyConfig {
+  /** auto = on for real links, off for the sim. */
+  circuit_breaker: 'auto' | 'on' | 'off';
+  max_velocity_m_s: number;
+  max_total_velocity_m_s: number;
+  max_yaw_rate_deg_s: number;
+  min_altitude_m: number;
+  max_altitude_m: number;
+  max_rate_deg_s: number;
+  max_tilt_deg: number;
+  min_thrust: number;
+  max_thrust: number;
+}
+
+export interface SimConfig {
+  listen_host: string;
+  listen_port: number;
+  target_host: string;
+  target_port: number;
+  start_altitude_m: number;
+  start_yaw_deg: number;
+  velocity_time_constant_s: number;
+  max_accel_m_s2: number;
+  max_speed_m_s: number;
+  telemetry_rate_hz: number;
+  offboard_min_stream_s: number;
+  offboard_loss_timeout_s: number;
+  offboard_loss_action: 'hold' | 'land' | 'rtl';
+  camera_hfov_deg: number;
+  fault_injection: boolean;
+}
+
 export interface SkyfeedConfig {
   http: HttpConfig;
   streaming: StreamingConfig;
@@ -105,6 +211,10 @@ export interface SkyfeedConfig {
   webrtc: WebRtcConfig;
   smart: SmartConfig;
   osd: OsdConfig;
+  vehicle: VehicleConfig;
+  follower: FollowerConfig;
+  safety: SafetyConfig;
+  sim: SimConfig;
   [section: string]: unknown;
 }
 

@@ -6,6 +6,7 @@ import { schemaPath } from './paths.js';
 // API (units, reload tiers, which keys the API may not change or show);
 // ajv's strict mode needs them declared.
 const annotations = ['unit', 'reload_tier', 'step'];
+// Flags on keys the config API must not write (a program, device or peer) or show (secrets).
 const flags = ['file_only', 'secret'];
 
 let compiled: ValidateFunction | undefined;

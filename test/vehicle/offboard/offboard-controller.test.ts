@@ -1,0 +1,131 @@
+import t from 'tap';
+import { common } from 'node-mavlink';
+import { VehicleError } from '../../../lib/vehicle/vehicle-error.js';
+import { FakeAutopilot as Gcs } from '../link/fake-autopilot.js';
+import { start, startHarness } from '../service-harness.js';
+import { sleep, until } from '../vehicle-fixtures.js';
+
+t.test('circuit breaker on: refused with a clear reason, nothing sent, setpoints still computed (preview)', async (t) => {
+  const h = await startHarness({ safety: { circuit_breaker: 'on' } });
+  t.teardown(() => h.close());
+  h.feedFixed([0.3, -0.2]);
+  await sleep(300);
+  const r = await start(h);
+  t.equal(r.status, 'failure');
+  t.match(r.details.errors[0], /^Circuit breaker is on \(safety\.circuit_breaker\): setpoints are computed and shown as a preview, but nothing is sent/);
+  t.match(r.details.final_state, { following_active: false, circuit_breaker: true });
+  await sleep(1500);
+  const s = await h.svc.sim!.stats();
+  t.equal(s.setpoints.received, 0, 'no setpoint packet reached the simulated vehicle');
+  t.equal(s.commands.received, 0, 'no command either');
+  t.equal(s.mode_text, 'Hold');
+  const ft = h.svc.followerTelemetry();
+  t.match(ft, { preview: true, following_active: false, circuit_breaker: true, flight_mode_text: 'Hold', is_offboard: false });
+  t.ok((ft.fields as Record<string, number>).vel_body_right > 0, 'the preview shows the computed setpoint');
+  t.match(h.transitions.at(-1), { from: 'idle', to: 'idle', reason: 'start refused: circuit breaker on' }, 'the refusal is an event too');
+});
+
+t.test('refused without usable tracker output or live video; nothing sent', async (t) => {
+  const h = await startHarness();
+  t.teardown(() => h.close());
+  let r = await start(h);
+  t.match(r.details.errors, [/^No usable tracker output/]);
+  h.feedFixed([0.1, 0.1], false);
+  await sleep(200);
+  r = await start(h);
+  t.match(r.details.errors, [/^No usable tracker output/], 'output that is not usable_for_following');
+  h.feedFixed([0.1, 0.1]);
+  h.videoLive.value = false;
+  await sleep(200);
+  r = await start(h);
+  t.match(r.details.errors, [/^Video is not live/]);
+  t.equal((await h.svc.sim!.stats()).setpoints.received, 0);
+});
+
+t.test('handshake with the separate sim process; 20 Hz; stale command → zeros; stop: final zero, then Hold', async (t) => {
+  const h = await startHarness();
+  t.teardown(() => h.close());
+  h.feedFixed([0.3, -0.2]);
+  await sleep(200);
+  const r = await start(h);
+  t.equal(r.status, 'success', r.details.errors.join('; '));
+  t.match(r.details.steps.join('\n'), /Streaming zero setpoints at 20 Hz for 1 s[\s\S]*OFFBOARD accepted \(COMMAND_ACK ACCEPTED[\s\S]*HEARTBEAT confirms OFFBOARD \(custom_mode 0x60000\)[\s\S]*Following active/);
+  t.match(r.details.final_state, { following_active: true, is_offboard: true, flight_mode_text: 'Offboard' });
+  const j = await h.svc.sim!.journal();
+  const cmd = j.find((e) => e.kind === 'mode_command')!;
+  t.match(cmd, { requested: 'Offboard', result: 'ACCEPTED', nonzero_before: 0, last_setpoint_zero: true });
+  t.ok((cmd.stream_s as number) >= 0.8 && (cmd.stream_s as number) <= 1.6, `zero setpoints streamed ${cmd.stream_s} s before the mode request`);
+  await sleep(3000);
+  const s = await h.svc.sim!.stats();
+  t.ok(s.setpoints.rate_hz >= 18 && s.setpoints.rate_hz <= 22, `${s.setpoints.rate_hz} Hz measured at the simulated vehicle`);
+  t.ok(s.pose.east_m > 0.3 && s.pose.north_m > 0.2, `moved towards the target (right and ahead): ${s.pose.east_m.toFixed(2)} E, ${s.pose.north_m.toFixed(2)} N`);
+  t.equal(s.limits.violations, 0);
+  // Stale: the tracker goes quiet; within input_timeout (0.5 s) plus a tick the vehicle gets zeros.
+  h.feedFixed(null);
+  const quietAt = h.lastFeedAt();
+  t.ok(await until(async () => (await h.svc.sim!.journal()).some((e) => e.kind === 'zero_after_motion' && e.at_ms > quietAt), 2000));
+  const zero = (await h.svc.sim!.journal()).find((e) => e.kind === 'zero_after_motion' && e.at_ms > quietAt)!;
+  const ms = zero.at_ms - quietAt;
+  t.ok(ms >= 450 && ms <= 900, `first zero ${ms.toFixed(0)} ms after the last tracker output (timeout 500 ms)`);
+  t.match(h.svc.followerTelemetry(), { following_active: true, loss_policy: { phase: 'lost', reason: /no tracker output for 500 ms/ } });
+  // Operator stop.
+  h.feedFixed([0.3, -0.2]);
+  await sleep(400);
+  const stop = await h.svc.stopOffboard();
+  t.equal(stop.status, 'success', stop.details.errors.join('; '));
+  t.equal(stop.was_active, true);
+  t.match(stop.details.steps.join('\n'), /Sent a final zero setpoint[\s\S]*Hold accepted[\s\S]*HEARTBEAT shows Hold[\s\S]*Setpoint stream stopped/);
+  const j2 = await h.svc.sim!.journal();
+  const hold = j2.filter((e) => e.kind === 'mode_command').at(-1)!;
+  t.match(hold, { requested: 'Hold', result: 'ACCEPTED', last_setpoint_zero: true }, 'the last setpoint before the mode change was a zero');
+  const lastZero = j2.filter((e) => e.kind === 'zero_after_motion').at(-1)!;
+  t.ok(lastZero.at_ms <= hold.at_ms, 'zero first, then the mode change');
+  t.equal((await h.svc.sim!.stats()).mode_text, 'Hold');
+  const again = await h.svc.stopOffboard();
+  t.match(again, { status: 'success', was_active: false });
+  t.same(h.transitions.map((x) => `${x.from}>${x.to}`), ['idle>starting', 'starting>active', 'active>stopping', 'stopping>idle']);
+  t.match(h.transitions[1].report?.details.final_state, { offboard_phase: 'active', following_active: true }, 'the transition carries its report');
+  t.match(h.transitions[3].report?.details.final_state, { offboard_phase: 'idle', following_active: false, flight_mode_text: 'Hold' });
+});
+
+t.test('the vehicle leaving OFFBOARD (a pilot takes over) stops following without a command from us', async (t) => {
+  const h = await startHarness();
+  const gcs = new Gcs(255, 190);
+  await gcs.bind();
+  t.teardown(async () => { await h.close(); await gcs.close(); });
+  h.feedFixed([0.1, 0]);
+  await sleep(200);
+  t.equal((await start(h)).status, 'success');
+  const m = new common.CommandLong();
+  m.targetSystem = 1; m.targetComponent = 1; m.command = common.MavCmd.DO_SET_MODE; m._param1 = 1; m._param2 = 3;
+  await gcs.send(m, h.svc.sim!.port);
+  t.ok(await until(() => !h.svc.following, 2500), 'following stopped when the HEARTBEAT showed Position');
+  const last = h.transitions.at(-1)!;
+  t.match(last, { from: 'active', to: 'idle', reason: /^left_offboard: the vehicle left OFFBOARD \(now Position\)/ });
+  t.match(last.report?.details.steps.join('\n'), /No mode command sent/);
+  const cmds = (await h.svc.sim!.journal()).filter((e) => e.kind === 'mode_command');
+  t.equal(cmds.length, 2, 'only our OFFBOARD request and the pilot\'s Position: we sent nothing after');
+  await sleep(300);
+  const s1 = (await h.svc.sim!.stats()).setpoints.received;
+  await sleep(500);
+  t.equal((await h.svc.sim!.stats()).setpoints.received, s1, 'the setpoint stream stopped');
+  t.match(h.svc.followerTelemetry().last_stop, { reason: 'left_offboard' });
+});
+
+t.test('attitude-rate profile: SET_ATTITUDE_TARGET within limits; no profile switch while following', async (t) => {
+  const h = await startHarness({ follower: { profile: 'mc_attitude_rate' } });
+  t.teardown(() => h.close());
+  h.feedFixed([0.1, -0.05]);
+  await sleep(200);
+  t.equal((await start(h)).status, 'success');
+  t.throws(() => h.svc.switchProfile('mc_velocity_ground'), VehicleError);
+  t.throws(() => h.svc.switchProfile('mc_velocity_ground'), { code: 'SKYFEED_ERR_FOLLOWING_ACTIVE' });
+  await sleep(1500);
+  const s = await h.svc.sim!.stats();
+  t.ok(s.setpoints.attitude > 25, `${s.setpoints.attitude} attitude setpoints`);
+  t.equal(s.limits.violations, 0);
+  t.ok(Math.abs(s.pose.alt_m - 20) < 1.5, `altitude held by thrust: ${s.pose.alt_m.toFixed(2)} m`);
+  t.ok(s.pose.yaw_deg > 0.5 && s.pose.yaw_deg < 90, `turned clockwise towards the target: ${s.pose.yaw_deg.toFixed(1)}°`);
+  t.equal((await h.svc.stopOffboard()).status, 'success');
+  t.match(h.svc.switchProfile('mc_velocity_ground'), { status: 'success', old_profile: 'mc_attitude_rate', new_profile: 'mc_velocity_ground' });
+});
