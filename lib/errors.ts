@@ -64,6 +64,12 @@ export const ERROR_CODES = [
   'SKYFEED_ERR_WEBRTC_DISABLED',
   'SKYFEED_ERR_ENCODER_UNAVAILABLE',
   'SKYFEED_ERR_ENCODER_CONFIG',
+  // The vehicle (lib/vehicle's VehicleError codes, as the controller passes them on)
+  'SKYFEED_ERR_PROFILE_NOT_IMPLEMENTED',
+  'SKYFEED_ERR_BAD_CONNECTION',
+  'SKYFEED_ERR_VEHICLE_CONFIG',
+  'SKYFEED_ERR_FAULT_INJECTION_DISABLED',
+  'SKYFEED_ERR_LINK_UNAVAILABLE',
 ] as const;
 
 export type ErrorCode = (typeof ERROR_CODES)[number];

@@ -21,3 +21,7 @@ export { createScene, SyntheticScene, type SceneKind } from './capture/synthetic
 // The vision layer's public entry (trackers, session, smart click, OSD, aerial scene): the tracking bench drives it.
 export * from './vision/index.js';
 export type { OsdSource } from './encode/osd/osd-state.js';
+// The vehicle side (followers, MAVLink link, offboard, simulated vehicle): the vehicle bench drives it.
+export { VehicleService, SimProcess, projectGroundPoint, PROFILES, IMPLEMENTED_PROFILES } from './vehicle/index.js';
+export type { ImagePoint, SimStats, JournalEntry, OffboardReport } from './vehicle/index.js';
+export type { CameraPose } from './capture/synthetic/camera-pose.js';

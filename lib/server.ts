@@ -28,11 +28,12 @@ import { trackerFollowerRoutes } from './http/routes/tracker-follower.js';
 import { openapiRoutes } from './http/routes/openapi.js';
 import { webrtcRoutes } from './http/routes/webrtc.js';
 import { simRoutes } from './http/routes/sim.js';
+import { vehicleRoutes } from './http/routes/vehicle.js';
 
 /** Route groups in registration order; the router's fallback (404, OPTIONS) goes last. */
 const routeGroups: RouteGroup[] = [
   pageRoutes, authRoutes, videoFeedRoutes, wsVideoFeedRoutes, webrtcRoutes, simRoutes, streamStatsRoutes,
-  commandRoutes, telemetryRoutes, configApiRoutes, videoHealthRoutes, trackerFollowerRoutes,
+  commandRoutes, telemetryRoutes, vehicleRoutes, configApiRoutes, videoHealthRoutes, trackerFollowerRoutes,
   openapiRoutes,
 ];
 
@@ -65,7 +66,7 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
   const router = new Router(app, guard, cors);
   const ctx: ServerContext = {
     uws, config, bus: engine.bus, jpeg: engine.jpeg, fanout: engine.fanout, stats: engine.stats, policy: engine.policy,
-    video: engine.video, webrtc: engine.webrtc, controller: plane.controller, settings: plane.settings, limiter: plane.limiter,
+    video: engine.video, webrtc: engine.webrtc, flight: plane.flight, controller: plane.controller, settings: plane.settings, limiter: plane.limiter,
     cors, secure, startedAt: Date.now(), shuttingDown: false, auth: { guard, tokens, sessions }, routes: router.routes,
   };
   for (const group of routeGroups) group(router, ctx);
@@ -80,6 +81,13 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
     routes: router.routes,
     async start() {
       await engine.start();
+      try {
+        await plane.start();
+      } catch (err) {
+        await plane.close();
+        await engine.close();
+        throw err;
+      }
       await announceAuth(config, tokens);
       try {
         listenSocket = await listenExclusive(app, config.http.host, config.http.port);

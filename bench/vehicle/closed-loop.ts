@@ -21,8 +21,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { loadConfig } from '../../lib/index.js';
-import { projectGroundPoint, VehicleService, type CameraPose, type ImagePoint } from '../../lib/vehicle/index.js';
+import { loadConfig, projectGroundPoint, VehicleService, type CameraPose, type ImagePoint } from '../../lib/index.js';
 
 interface Options { measureS: number; trials: number; only: string | null; out: string; startAltM: number | null }
 

@@ -3,8 +3,10 @@
 // thread and /telemetry/tracker_data reports its output; smart mode runs the
 // detector thread and clicks select targets by the spec's rule. Without one
 // (unit tests of the state machine), a commanded box is reported as
-// commanded and not tracked. It never invents data; the follower publishes
-// no setpoints (no vehicle link in this build).
+// commanded and not tracked. With a FlightPort (the server gives it one)
+// offboard commands run the vehicle's offboard state machine and the
+// follower telemetry is the real follower's; without one, following is a
+// flag and no setpoint exists. It never invents data.
 
 import { SkyfeedError } from '../errors.js';
 import type { AppController, ControllerFlags, OffboardReport, OffboardState } from './controller.js';
@@ -13,7 +15,21 @@ import { findByName, followerProfiles, trackerTypes } from './catalog.js';
 import type { VisionPort } from './vision-port.js';
 import { copyOutput, type TrackerOutput } from '../vision/tracker-output.js';
 import { findTracker, trackerCatalog, DEFAULT_TRACKER } from '../vision/tracker-catalog.js';
-import type { OsdState } from '../encode/osd/osd-state.js';
+import type { OsdState, OsdVehicle } from '../encode/osd/osd-state.js';
+import { VehicleError, type OffboardReport as VehicleOffboardReport, type ProfileInfo } from '../vehicle/index.js';
+
+/** What the controller needs of the vehicle side (lib/app/flight-service.ts). */
+export interface FlightPort {
+  startOffboard(): Promise<VehicleOffboardReport>;
+  stopOffboard(): Promise<VehicleOffboardReport>;
+  readonly following: boolean;
+  followerTelemetry(): Record<string, unknown>;
+  profiles(): { current_profile: string; profiles: readonly ProfileInfo[]; following_active: boolean };
+  switchProfile(name: string): Record<string, unknown>;
+  /** Tracking ended (operator, smart mode, tracker gave up): the follower's loss timeline starts. */
+  trackingStopped(): void;
+  osdVehicle(): OsdVehicle;
+}
 
 export interface ControllerDeps {
   /** The running frame size. */
@@ -24,6 +40,13 @@ export interface ControllerDeps {
   initialProfile?: string;
   /** Real trackers and the detector; absent: commanded boxes only. */
   vision?: VisionPort;
+  /** The vehicle link, follower and offboard state machine; absent: following is a flag only. */
+  flight?: FlightPort;
+}
+
+/** A refusal from the vehicle side as the HTTP layer knows refusals. */
+function asSkyfeedError(err: unknown): unknown {
+  return err instanceof VehicleError ? new SkyfeedError(err.code, err.message) : err;
 }
 
 const NO_FLIGHT_LINK = 'no flight-controller link in this build: the follower publishes no setpoints and nothing is sent to a vehicle';
@@ -51,6 +74,13 @@ export class BuiltinController implements AppController {
   /** The tracker gave up (re-detection window over) or its thread died: /status must say so at once. */
   trackerStopped(): void {
     this.flags.tracking_started = false;
+    this.#deps.flight?.trackingStopped();
+  }
+
+  /** The offboard state machine changed phase (a command, or an automatic stop: loss action, link lost, vehicle left OFFBOARD). */
+  followingChanged(): void {
+    const f = this.#deps.flight;
+    if (f) this.flags.following_active = f.following;
   }
 
   /** Clears tracking_started when the tracker gave up or its thread died (the output says why). */
@@ -121,6 +151,8 @@ export class BuiltinController implements AppController {
   }
 
   followerData(): Record<string, unknown> {
+    // The follower always computes (preview while not following), so it always reports.
+    if (this.#deps.flight) return this.#deps.flight.followerTelemetry();
     if (!this.flags.following_active) return {};
     const p = findByName(followerProfiles, this.#profile)!;
     return {
@@ -150,7 +182,8 @@ export class BuiltinController implements AppController {
       : undefined;
     return {
       track: out ? copyOutput(out) : null, following: this.flags.following_active,
-      followerProfile: this.flags.following_active ? this.#profile : '', timeS: captureMs / 1000, detections,
+      followerProfile: this.flags.following_active ? this.#currentProfile() : '', timeS: captureMs / 1000, detections,
+      vehicle: this.#deps.flight?.osdVehicle(),
     };
   }
 
@@ -182,6 +215,7 @@ export class BuiltinController implements AppController {
     this.#deps.vision?.detector.clearSelection();
     this.flags.tracking_started = false;
     this.#commanded = null;
+    this.#deps.flight?.trackingStopped();
     return { status: 'Tracking stopped' };
   }
 
@@ -194,6 +228,7 @@ export class BuiltinController implements AppController {
       this.flags.tracking_started = false;
       this.#commanded = null;
       this.#deps.vision?.tracker.stop();
+      this.#deps.flight?.trackingStopped();
     }
     const v = this.#deps.vision;
     if (!v) return { status: on ? 'Smart mode enabled' : 'Smart mode disabled', smart_mode_active: on };
@@ -243,6 +278,10 @@ export class BuiltinController implements AppController {
     };
   }
 
+  #currentProfile(): string {
+    return this.#deps.flight?.profiles().current_profile ?? this.#profile;
+  }
+
   #state(): OffboardState {
     const f = this.flags;
     return { following_active: f.following_active, tracking_started: f.tracking_started, smart_mode_active: f.smart_mode_active, profile_name: this.#profile };
@@ -250,6 +289,14 @@ export class BuiltinController implements AppController {
 
   async startOffboard(): Promise<OffboardReport> {
     this.#requireFrame();
+    const flight = this.#deps.flight;
+    if (flight) {
+      try {
+        return await flight.startOffboard();
+      } finally {
+        this.followingChanged();
+      }
+    }
     const t0 = performance.now();
     const initial = this.#state();
     const steps: string[] = [];
@@ -267,6 +314,14 @@ export class BuiltinController implements AppController {
 
   async stopOffboard(): Promise<OffboardReport> {
     this.#requireFrame();
+    const flight = this.#deps.flight;
+    if (flight) {
+      try {
+        return await flight.stopOffboard();
+      } finally {
+        this.followingChanged();
+      }
+    }
     const t0 = performance.now();
     const initial = this.#state();
     const wasActive = this.flags.following_active;
@@ -330,10 +385,20 @@ export class BuiltinController implements AppController {
   }
 
   followerProfiles() {
+    const flight = this.#deps.flight;
+    if (flight) return { ...flight.profiles(), timestamp: Date.now() / 1000 };
     return { current_profile: this.#profile, profiles: followerProfiles, following_active: this.flags.following_active, timestamp: Date.now() / 1000 };
   }
 
   switchProfile(name: string): Record<string, unknown> {
+    const flight = this.#deps.flight;
+    if (flight) {
+      try {
+        return flight.switchProfile(name);
+      } catch (err) {
+        throw asSkyfeedError(err);
+      }
+    }
     const p = findByName(followerProfiles, name);
     if (!p) throw new SkyfeedError('SKYFEED_ERR_UNKNOWN_PROFILE', `Unknown follower profile ${JSON.stringify(name)}; valid: ${followerProfiles.map((x) => x.name).join(', ')}`);
     const old = this.#profile;

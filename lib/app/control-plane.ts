@@ -10,6 +10,7 @@ import type { Engine } from './engine.js';
 import { TelemetryFeed } from './telemetry-feed.js';
 import { DetectorClient } from '../vision/detector-client.js';
 import { TrackerClient } from '../vision/tracker-client.js';
+import { FlightService } from './flight-service.js';
 
 export interface ControlPlaneOptions {
   /** The user's YAML the config API writes; undefined: writes refused. */
@@ -22,6 +23,10 @@ export interface ControlPlane {
   detector: DetectorClient;
   settings: LiveSettings;
   limiter: RateLimiter;
+  /** The vehicle side; null with vehicle.connection none. */
+  flight: FlightService | null;
+  /** Opens the vehicle link (for sim: starts the simulated vehicle). */
+  start(): Promise<void>;
   /** Stops the plane's timers (limiter sweep, telemetry push) and the vision threads. Idempotent. */
   close(): Promise<void>;
 }
@@ -29,10 +34,19 @@ export interface ControlPlane {
 export function createControlPlane(engine: Engine, opts: ControlPlaneOptions = {}): ControlPlane {
   const { config, jpeg, fanout, video, policy } = engine;
   const limiter = new RateLimiter(config.rate_limit);
+  const store = new ConfigService(config, { file: opts.configFile });
+  const flight = config.vehicle.connection === 'none' ? null : new FlightService({
+    config, video, audit: () => store.audit, log: (line) => console.error(`skyfeed: ${line}`),
+  });
   // The tracker and the smart-mode detector are frame-bus consumers with
-  // threads of their own, started on first use.
+  // threads of their own, started on first use. Every tracker output reaches
+  // the follower as it arrives (it computes setpoints even while not
+  // following: the preview).
   const tracker = new TrackerClient(engine.bus, {
-    output: (_o, status) => { if (!status.tracking_started) controller.trackerStopped(); },
+    output: (o, status) => {
+      if (status.tracking_started) flight?.trackerOutput(o);
+      else controller.trackerStopped();
+    },
     failed: () => controller.trackerStopped(),
   });
   const detector = new DetectorClient(engine.bus, config.smart.model_path, config.smart.detect_fps);
@@ -41,19 +55,24 @@ export function createControlPlane(engine: Engine, opts: ControlPlaneOptions = {
     frame: () => ({ width: config.streaming.width, height: config.streaming.height }),
     hasFrame: () => video.hasLiveFrame(),
     vision: { tracker, detector },
+    flight: flight ?? undefined,
   });
+  // Following can end without a command (loss action, link lost, the vehicle left OFFBOARD).
+  flight?.vehicle.on('transition', () => controller.followingChanged());
   engine.osd.attach((captureMs) => controller.osdState(captureMs));
-  const store = new ConfigService(config, { file: opts.configFile });
   store.init().catch((err: Error) => console.error(`skyfeed: cleaning stale config temp files failed: ${err.message}`));
   const settings = new LiveSettings(config, { store, jpeg, fanout, video, limiter, policy });
   const telemetry = engine.webrtc ? new TelemetryFeed(engine.bus, controller, engine.webrtc) : null;
   return {
-    controller, settings, limiter, tracker, detector,
+    controller, settings, limiter, tracker, detector, flight,
+    async start() {
+      await flight?.start();
+    },
     async close() {
       limiter.close();
       telemetry?.close();
       for (const sub of subscriptions) sub.close();
-      await Promise.all([tracker.close(), detector.close()]);
+      await Promise.all([tracker.close(), detector.close(), flight?.close()]);
     },
   };
 }

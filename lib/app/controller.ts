@@ -6,6 +6,7 @@
 import type { PixelBox } from './geometry.js';
 import type { FollowerProfile, TrackerType } from './catalog.js';
 import type { OsdState } from '../encode/osd/osd-state.js';
+import type { OffboardStateSnapshot, ProfileInfo } from '../vehicle/index.js';
 
 export interface ControllerFlags {
   tracking_started: boolean;
@@ -29,8 +30,9 @@ export interface OffboardReport {
     steps: string[];
     errors: string[];
     warnings: string[];
-    initial_state: OffboardState;
-    final_state: OffboardState;
+    /** The controller's flags without a vehicle link; the vehicle's state (phase, link, mode, armed) with one. */
+    initial_state: OffboardState | OffboardStateSnapshot;
+    final_state: OffboardState | OffboardStateSnapshot;
     execution_time_ms: number;
   };
   was_active?: boolean;
@@ -63,6 +65,6 @@ export interface AppController {
 
   trackerSchema(): { current_tracker: string; available_trackers: readonly TrackerType[]; [k: string]: unknown };
   switchTracker(name: string): Record<string, unknown>;
-  followerProfiles(): { current_profile: string; profiles: readonly FollowerProfile[]; [k: string]: unknown };
+  followerProfiles(): { current_profile: string; profiles: readonly (FollowerProfile | ProfileInfo)[]; [k: string]: unknown };
   switchProfile(name: string): Record<string, unknown>;
 }

@@ -9,7 +9,8 @@ import path from 'node:path';
 
 export interface AuditRecord {
   timestamp: number;
-  action: 'update' | 'revert' | 'restore';
+  /** Config changes, and the vehicle's offboard transitions (section `vehicle`). */
+  action: 'update' | 'revert' | 'restore' | 'offboard';
   section: string | null;
   parameter: string | null;
   old_value: unknown;

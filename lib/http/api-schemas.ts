@@ -43,6 +43,16 @@ export const schemas = {
     required: ['profile_name'],
     properties: { profile_name: { type: 'string', minLength: 1, maxLength: 64 } },
   },
+  FaultDrill: {
+    type: 'object',
+    description: 'A fault drill (sim.fault_injection only): what fails and for how long.',
+    additionalProperties: false,
+    required: ['kind', 'seconds'],
+    properties: {
+      kind: { enum: ['drop_link', 'freeze_video', 'corrupt_tracker'] },
+      seconds: { type: 'number', exclusiveMinimum: 0, maximum: 600 },
+    },
+  },
   Login: {
     type: 'object',
     description: 'An API token; a session cookie is set for the browser that sent it.',

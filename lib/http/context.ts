@@ -13,6 +13,7 @@ import type { AppController } from '../app/controller.js';
 import type { LiveSettings } from '../app/live-settings.js';
 import type { VideoService } from '../app/video-service.js';
 import type { WebRtcService } from '../app/webrtc-service.js';
+import type { FlightService } from '../app/flight-service.js';
 import type { RateLimiter } from '../util/rate-limiter.js';
 import type { CorsPolicy } from './cors.js';
 import type { AccessGuard } from './auth/access-guard.js';
@@ -35,6 +36,8 @@ export interface ServerContext {
   video: VideoService;
   /** WebRTC peers and their encoder; null when webrtc.enabled is false. */
   webrtc: WebRtcService | null;
+  /** The vehicle link, follower and offboard state machine; null with vehicle.connection none. */
+  flight: FlightService | null;
   /** Tracking, following, smart mode: what the command routes call. */
   controller: AppController;
   /** Config writes (store + live application) and the store's reads. */

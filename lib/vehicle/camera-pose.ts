@@ -5,13 +5,9 @@
 // vehicle right, yaw 0 = north, clockwise positive; a pinhole camera whose
 // focal length follows from its horizontal field of view (as the scene's).
 
-export interface CameraPose {
-  north_m: number;
-  east_m: number;
-  /** Height above the (flat) ground at home, metres. */
-  alt_m: number;
-  yaw_deg: number;
-}
+// One definition of the pose, shared with the synthetic camera that renders from it.
+import type { CameraPose } from '../capture/synthetic/camera-pose.js';
+export type { CameraPose };
 
 /** Where a ground point appears, in the tracker's normalized coordinates. */
 export interface ImagePoint {

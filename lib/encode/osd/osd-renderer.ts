@@ -10,7 +10,7 @@
 
 import { OsdCanvas, Rgb } from './osd-canvas.js';
 import { GLYPH_H } from '../../util/bitmap-font.js';
-import { OSD_PRESETS, type OsdDetection, type OsdPreset, type OsdState, type OsdTrack } from './osd-state.js';
+import { OSD_PRESETS, type OsdDetection, type OsdPreset, type OsdState, type OsdTrack, type OsdVehicle } from './osd-state.js';
 
 export { OSD_PRESETS };
 export type { OsdDetection, OsdPreset, OsdState, OsdTrack };
@@ -44,6 +44,8 @@ export class OsdRenderer {
   #trkText = '';
   #folKey = '';
   #folText = '';
+  #vehKey = '';
+  #vehText = '';
 
   constructor(width: number, height: number, preset: OsdPreset = 'professional') {
     if (!Number.isInteger(width) || !Number.isInteger(height) || width < 16 || height < 16) {
@@ -137,6 +139,22 @@ export class OsdRenderer {
     }
     const tw = this.#timeText.length * 6 * s;
     c.text(this.#timeText, this.width - m - s - tw, this.height - m - s - GLYPH_H * s, s, OSD_COLORS.white, OSD_COLORS.plate);
+    if (st.vehicle) this.#vehicle(st.vehicle);
+  }
+
+  /** Top right: link, mode, armed, altitude (whole metres, so the text changes rarely). */
+  #vehicle(v: OsdVehicle): void {
+    const s = this.#s;
+    const m = this.#m;
+    const alt = v.alt_m === null ? null : Math.round(v.alt_m);
+    const key = `${v.connected ? 1 : 0}${v.mode}${v.armed ? 1 : 0}${alt}`;
+    if (key !== this.#vehKey) {
+      this.#vehKey = key;
+      this.#vehText = v.connected ? `${v.mode.toUpperCase()} ${v.armed ? 'ARMED' : 'DISARMED'} ALT ${alt === null ? '?' : alt} M` : 'LINK LOST';
+    }
+    const tw = this.#vehText.length * 6 * s;
+    const col = !v.connected ? OSD_COLORS.estimate : v.mode.toUpperCase() === 'OFFBOARD' ? OSD_COLORS.active : OSD_COLORS.white;
+    this.#c.text(this.#vehText, this.width - m - s - tw, m + s, s, col, OSD_COLORS.plate);
   }
 
   /** Debug: the Kalman estimate box, velocity (where the target will be in 0.25 s), scores and ids. Builds strings each frame. */

@@ -44,6 +44,17 @@ export interface OsdState {
   detections?: readonly OsdDetection[];
   /** Shown by the debug preset. */
   fps?: number;
+  /** The vehicle link for the telemetry line (professional and debug presets); absent without a vehicle. */
+  vehicle?: OsdVehicle;
+}
+
+export interface OsdVehicle {
+  connected: boolean;
+  /** Flight mode text (PX4 names: OFFBOARD, AUTO.LOITER, ...). */
+  mode: string;
+  armed: boolean;
+  /** Altitude above home, metres, or null before telemetry. */
+  alt_m: number | null;
 }
 
 /** One frame's OSD as an encoder receives it: the preset to draw with and the state. */

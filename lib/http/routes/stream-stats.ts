@@ -2,6 +2,17 @@
 
 import type { RouteGroup } from '../context.js';
 import { sendJson, type Reply } from '../respond.js';
+import type { FlightService } from '../../app/flight-service.js';
+
+/** The link as a ground station glances at it; /api/vehicle/status has everything. */
+function vehicleSummary(f: FlightService): Record<string, unknown> {
+  const l = f.vehicle.link;
+  return {
+    connection: l.connection, connected: l.connected, last_heartbeat_age_s: l.last_heartbeat_age_s,
+    flight_mode: l.flight_mode, flight_mode_text: l.flight_mode_text, is_offboard: l.is_offboard, armed: l.armed,
+    circuit_breaker: f.vehicle.circuitBreaker, following_active: f.following,
+  };
+}
 
 export const streamStatsRoutes: RouteGroup = (router, ctx) => {
   router.get('/stats', 'viewer', (res, req) => {
@@ -29,6 +40,7 @@ export const streamStatsRoutes: RouteGroup = (router, ctx) => {
         height: ctx.config.streaming.height,
         quality: ctx.config.streaming.quality,
       },
+      vehicle: ctx.flight ? vehicleSummary(ctx.flight) : null,
       clients: { http: ctx.fanout.count('mjpeg'), ws: ctx.fanout.count('ws'), webrtc: ctx.webrtc?.peerCount ?? 0 },
       uptime: Math.round(ctx.stats.uptime() * 10) / 10,
       timestamp: Date.now() / 1000,
