@@ -49,7 +49,7 @@ function asSkyfeedError(err: unknown): unknown {
   return err instanceof VehicleError ? new SkyfeedError(err.code, err.message) : err;
 }
 
-const NO_FLIGHT_LINK = 'no flight-controller link in this build: the follower publishes no setpoints and nothing is sent to a vehicle';
+const NO_FLIGHT_LINK = 'no flight-controller link (vehicle.connection: none): the follower publishes no setpoints and nothing is sent to a vehicle';
 
 export class BuiltinController implements AppController {
   /** Mutated in place so /status reads it without copying. */

@@ -39,8 +39,6 @@ export class FlightService {
   readonly vehicle: VehicleService;
   readonly #d: FlightServiceDeps;
   readonly #events: FlightEvent[] = [];
-  /** Why the camera does not follow the vehicle's pose (null: it does). */
-  readonly cameraFollowsWhyNot: string | null;
   #poseTimer: NodeJS.Timeout | null = null;
   /** Reused by the pose loop: no allocation per tick. */
   readonly #pose: CameraPose = { north_m: 0, east_m: 0, alt_m: 0, yaw_deg: 0 };
@@ -50,9 +48,6 @@ export class FlightService {
     this.#d = deps;
     const c = deps.config;
     this.vehicle = new VehicleService(c, { log: deps.log });
-    this.cameraFollowsWhyNot = c.source.type !== 'synthetic' ? null
-      : (AERIAL_SCENE_KINDS as readonly string[]).includes(c.source.scene ?? '') ? null
-        : `source.scene ${c.source.scene} has no ground to fly over; the aerial scenes follow the vehicle`;
     const v = this.vehicle;
     v.on('transition', (t) => {
       this.#push('offboard', `${t.from} -> ${t.to}: ${t.reason}`);
@@ -66,16 +61,27 @@ export class FlightService {
 
   async start(): Promise<void> {
     await this.vehicle.start();
-    if (this.cameraFollowsWhyNot === null && this.#d.config.source.type === 'synthetic') {
-      this.#poseTimer = setInterval(() => this.#applyPose(), POSE_INTERVAL_MS);
-      this.#poseTimer.unref();
-    }
+    this.#poseTimer = setInterval(() => this.#applyPose(), POSE_INTERVAL_MS);
+    this.#poseTimer.unref();
+  }
+
+  /**
+   * Why the synthetic camera does not render from the vehicle's pose, or null
+   * when it does (or the camera is a real one, carried by the vehicle). Read
+   * each tick: the source may be reconfigured while running.
+   */
+  syntheticCameraWhyNot(): string | null {
+    const src = this.#d.config.source;
+    if (src.type !== 'synthetic') return null;
+    return (AERIAL_SCENE_KINDS as readonly string[]).includes(src.scene ?? '') ? null
+      : `source.scene ${src.scene} has no ground to fly over; the aerial scenes follow the vehicle`;
   }
 
   /** The synthetic camera renders from the vehicle's pose; before telemetry (or after a loss) it keeps the last one. */
   #applyPose(): void {
     const src = this.#d.video.source;
-    if (!src?.setPose) return;
+    // Only the aerial scenes take a pose (the others refuse it in the camera thread).
+    if (!src?.setPose || this.#d.config.source.type !== 'synthetic' || this.syntheticCameraWhyNot() !== null) return;
     const p = this.vehicle.pose(this.#pose);
     if (!p) return;
     // The renderer's range; a real vehicle can be lower or higher than a synthetic camera draws.
@@ -158,7 +164,8 @@ export class FlightService {
   }
 
   status(): Record<string, unknown> {
-    return { ...this.vehicle.status(), camera_follows_vehicle: this.cameraFollowsWhyNot === null && this.#d.config.source.type === 'synthetic', camera_note: this.cameraFollowsWhyNot };
+    const why = this.syntheticCameraWhyNot();
+    return { ...this.vehicle.status(), synthetic_camera_follows: this.#d.config.source.type === 'synthetic' && why === null, synthetic_camera_note: why };
   }
 
   #push(kind: FlightEvent['kind'], detail: string): void {

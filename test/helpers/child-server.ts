@@ -79,6 +79,16 @@ export function spawnNode(args: string[], env: NodeJS.ProcessEnv = {}): ChildPro
 }
 
 /** Writes `config` (merged over defaults by the server) to a temp YAML file. */
+/**
+ * The vehicle section of a test server: the test's own, or none. The default
+ * (sim) starts a simulated vehicle process per server; the ~200 servers of
+ * the suite that are not about the vehicle do not need one. The vehicle
+ * tests name `vehicle.connection` themselves.
+ */
+export function vehicleFor(config: Record<string, unknown>): Record<string, unknown> {
+  return { connection: 'none', ...(config.vehicle as object | undefined) };
+}
+
 export function writeConfig(config: Record<string, unknown>): string {
   const dir = mkdtempSync(path.join(tmpdir(), 'skyfeed-test-'));
   const file = path.join(dir, 'user.yaml');
@@ -88,7 +98,7 @@ export function writeConfig(config: Record<string, unknown>): string {
 
 /** Starts a server on 127.0.0.1 and an ephemeral port with `config` merged over the defaults. */
 export function startServer(t: Owner, config: Record<string, unknown> = {}, opts: StartOptions = {}): Promise<RunningServer> {
-  const merged = { ...config, http: { host: '127.0.0.1', port: 0, ...(config.http as object | undefined) } };
+  const merged = { ...config, http: { host: '127.0.0.1', port: 0, ...(config.http as object | undefined) }, vehicle: vehicleFor(config) };
   return startServerWithFile(t, writeConfig(merged), opts);
 }
 

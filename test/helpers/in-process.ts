@@ -7,7 +7,7 @@
 import { loadConfig } from '../../lib/config/load.js';
 import type { SkyfeedConfig } from '../../lib/config/types.js';
 import { createServer, type ServerOptions, type SkyfeedServer } from '../../lib/server.js';
-import { TEST_ADMIN_TOKEN, writeConfig, type Owner } from './child-server.js';
+import { TEST_ADMIN_TOKEN, vehicleFor, writeConfig, type Owner } from './child-server.js';
 
 export interface InProcessServer {
   server: SkyfeedServer;
@@ -20,7 +20,8 @@ export interface InProcessServer {
 }
 
 /**
- * `overrides` are merged over the defaults (http on 127.0.0.1, port 0) and
+ * `overrides` are merged over the defaults (http on 127.0.0.1, port 0, no
+ * vehicle unless the test names one: see vehicleFor) and
  * written to a fresh temp config file, as for a child server. The admin
  * token is the tests' (SKYFEED_ADMIN_TOKEN semantics) unless `envToken`
  * says otherwise.
@@ -29,7 +30,7 @@ export function startInProcess(
   t: Owner, overrides: Record<string, unknown> = {}, envToken: string | undefined = TEST_ADMIN_TOKEN, engine: Omit<ServerOptions, 'configFile'> = {},
 ): Promise<InProcessServer> {
   const http = { host: '127.0.0.1', port: 0, ...(overrides.http as object | undefined) };
-  const configFile = writeConfig({ ...overrides, http });
+  const configFile = writeConfig({ ...overrides, http, vehicle: vehicleFor(overrides) });
   return start(t, loadConfig(configFile), configFile, envToken, engine);
 }
 

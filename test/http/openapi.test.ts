@@ -15,12 +15,14 @@ const expected: [string, string][] = [
   ['get', '/'], ['get', '/video_feed'], ['get', '/snapshot'], ['get', '/ws/video_feed'], ['get', '/openapi.json'], ['get', '/docs'],
   ['post', '/api/auth/login'], ['post', '/api/auth/logout'], ['get', '/api/auth/whoami'],
   ['get', '/api/auth/tokens'], ['post', '/api/auth/tokens'], ['delete', '/api/auth/tokens/{name}'],
-  ['get', '/api/sim/targets'],
+  ['get', '/api/sim/targets'], ['get', '/api/sim/vehicle'], ['post', '/api/sim/faults'],
+  ['get', '/api/vehicle/status'], ['get', '/api/vehicle/telemetry'], ['get', '/api/vehicle/events'],
   ['get', '/ws/webrtc_signaling'], ['post', '/whep'], ['patch', '/whep/{id}'], ['delete', '/whep/{id}'],
 ];
 
 t.test('/openapi.json documents every endpoint with the validating schemas; /docs renders it', async (t) => {
-  const srv = await startInProcess(t);
+  // With the simulated vehicle, so that the vehicle routes answer too.
+  const srv = await startInProcess(t, { vehicle: { connection: 'sim' } });
   const doc = (await call(srv.base, 'GET', '/openapi.json')).body;
   t.equal(doc.openapi, '3.1.0');
   for (const [m, p] of expected) t.ok(doc.paths[p]?.[m], `${m.toUpperCase()} ${p}`);

@@ -94,3 +94,25 @@ t.test('the tracker\'s own output is an OsdTrack (structurally: the OSD floor do
   new OsdRenderer(W, H, 'minimal').draw(f, { track: fits(out), following: false, timeS: 0 });
   t.same(px(f, 97, 57), [...OSD_COLORS.tracking], 'a TrackerOutput draws its box');
 });
+
+t.test('vehicle line (professional): drawn top right only with a vehicle; colour by link and mode; minimal leaves it out', async (t) => {
+  const region = (f: Uint8Array, colour: readonly number[]) => {
+    let n = 0;
+    for (let y = 0; y < 24; y++) for (let x = W / 2; x < W; x++) if (px(f, x, y).every((v, i) => v === colour[i])) n++;
+    return n;
+  };
+  const draw = (preset: 'minimal' | 'professional', vehicle?: { connected: boolean; mode: string; armed: boolean; alt_m: number | null }) => {
+    const f = frame();
+    new OsdRenderer(W, H, preset).draw(f, { track: null, following: false, timeS: 0, vehicle });
+    return f;
+  };
+  const white = OSD_COLORS.white;
+  t.equal(region(draw('professional'), white), 0, 'no vehicle: nothing top right');
+  t.ok(region(draw('professional', { connected: true, mode: 'Hold', armed: true, alt_m: 20 }), white) > 20, 'link up, Hold: white text');
+  t.ok(region(draw('professional', { connected: true, mode: 'Offboard', armed: true, alt_m: 20 }), OSD_COLORS.active) > 20, 'OFFBOARD: the active colour');
+  t.ok(region(draw('professional', { connected: false, mode: 'Hold', armed: true, alt_m: 20 }), OSD_COLORS.estimate) > 20, 'link lost: the warning colour');
+  t.equal(region(draw('minimal', { connected: true, mode: 'Hold', armed: true, alt_m: 20 }), white), 0, 'minimal: no vehicle line');
+  const a = draw('professional', { connected: true, mode: 'Hold', armed: true, alt_m: 20 });
+  const b = draw('professional', { connected: true, mode: 'Hold', armed: true, alt_m: 35 });
+  t.notSame(a, b, 'the altitude is part of the text');
+});
