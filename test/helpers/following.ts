@@ -176,12 +176,23 @@ export async function vehicleInHold(base: string): Promise<JournalEntry[]> {
   }, 'the simulated vehicle to be in Hold', { timeoutMs: 5000, everyMs: 50 });
 }
 
-/** Waits until the follower commands a motion (so a later zero is visible in the vehicle's journal). */
+/**
+ * Waits until the vehicle has been sent a motion: the follower commands one
+ * and the keep-alive sent twice since (a command computed just now may not
+ * have gone out yet), so a later zero shows in the vehicle's journal.
+ */
 export async function moving(base: string): Promise<void> {
+  let sentAt = -1;
   await waitFor(async () => {
-    const f = (await followerData(base)).fields;
-    return Math.abs(f.vel_body_fwd) + Math.abs(f.vel_body_right) > 0.05;
-  }, 'the follower to command a motion', { timeoutMs: 5000, everyMs: 50 });
+    const fd = await followerData(base);
+    const f = fd.fields;
+    if (Math.abs(f.vel_body_fwd) + Math.abs(f.vel_body_right) <= 0.05) {
+      sentAt = -1;
+      return false;
+    }
+    if (sentAt < 0) sentAt = fd.keepalive.sent as number;
+    return fd.keepalive.sent >= sentAt + 2;
+  }, 'the vehicle to be sent a motion', { timeoutMs: 5000, everyMs: 20 });
 }
 
 /** The follower's loss-timeline steps ("from -> to (reason)") since `since` (epoch s). */

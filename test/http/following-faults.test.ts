@@ -11,14 +11,20 @@ import t from 'tap';
 import { call } from '../helpers/http.js';
 import { TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
 import {
-  ACTION_AFTER_S, DRILLS, events, flightServer, follow, followingEnds, HEARTBEAT_TIMEOUT_S, lossSteps, MARGIN_S, sim, stopComplete, vehicleInHold,
+  ACTION_AFTER_S, DRILLS, events, flightServer, follow, followingEnds, HEARTBEAT_TIMEOUT_S, lossSteps, MARGIN_S, sim, stopComplete,
+  vehicleInHold,
 } from '../helpers/following.js';
 import { pause, waitFor } from '../helpers/wait.js';
 
 t.test('link loss (drop_link 3 s): following ends as link lost within heartbeat_timeout_s, the link comes back', async (t) => {
   const srv = await flightServer(t, DRILLS);
   const b = srv.base;
+  // Drills enabled, still admin only.
+  const operator = await srv.server.context.auth.tokens.create('drill-operator', 'operator');
+  const refused = await call(b, 'POST', '/api/sim/faults', { kind: 'drop_link', seconds: 3 }, { authorization: `Bearer ${operator}` });
+  t.match(refused, { status: 403, body: { code: 'SKYFEED_ERR_AUTH_ROLE' } }, 'an operator cannot drop the link');
   await follow(b);
+  t.equal((await sim(b)).stats.link.drops, 0, 'the operator\'s drill did nothing');
   const t0 = performance.now();
   const r = await call(b, 'POST', '/api/sim/faults', { kind: 'drop_link', seconds: 3 });
   t.equal(r.status, 200, JSON.stringify(r.body));
@@ -42,7 +48,8 @@ t.test('link loss (drop_link 3 s): following ends as link lost within heartbeat_
   t.ok(backS >= 2.9, `not before the 3 s drop ended: ${backS.toFixed(2)} s`);
   const s = await sim(b);
   t.match(s.stats.link, { drops: 1 });
-  t.ok(s.stats.link.discarded_while_dropped > 0, `the vehicle heard nothing while dropped (${s.stats.link.discarded_while_dropped} packets discarded)`);
+  const discarded = s.stats.link.discarded_while_dropped as number;
+  t.ok(discarded > 0, `the vehicle heard nothing while dropped (${discarded} packets discarded)`);
   const drop = s.journal.findIndex((e) => e.kind === 'link_drop');
   const failsafe = s.journal.findIndex((e) => e.kind === 'mode_change' && e.from === 'Offboard' && /failsafe/.test(String(e.reason)));
   t.ok(drop >= 0 && failsafe > drop, 'the vehicle ran its own offboard-loss failsafe after the drop');
@@ -96,12 +103,13 @@ t.test('video source restarted while following (live fps change): stop_offboard_
   t.equal(gap.following_active, true, 'still following while the source restarts');
   const off = await call(b, 'POST', '/commands/stop_offboard_mode');
   const after = (await call(b, 'GET', '/status')).body;
-  t.comment(`the new source had ${after.source?.frames ?? 'no'} frames right after the stop`);
+  t.comment(`/status read after the stop: the new source had ${after.source?.frames ?? 'no'} frames (0 or none: the stop ran inside the gap)`);
   t.equal(off.status, 200, JSON.stringify(off.body));
   t.match(off.body, { status: 'success', was_active: true });
   t.equal((await put).status, 200);
   const journal = await vehicleInHold(b);
-  t.ok(journal.some((e) => e.kind === 'mode_command' && e.requested === 'Hold' && e.last_setpoint_zero === true), 'the vehicle got the zero and Hold');
+  t.ok(journal.some((e) => e.kind === 'mode_command' && e.requested === 'Hold' && e.last_setpoint_zero === true),
+    'the vehicle got the zero and Hold');
 });
 
 t.test('fault drills: refused unless sim.fault_injection, admin only, bodies validated', async (t) => {
@@ -117,8 +125,11 @@ t.test('fault drills: refused unless sim.fault_injection, admin only, bodies val
   const viewer = await tokens.create('drill-viewer', 'viewer');
   const operator = await tokens.create('drill-operator', 'operator');
   const body = { kind: 'drop_link', seconds: 1 };
-  t.equal((await call(b, 'POST', '/api/sim/faults', body, { authorization: `Bearer ${viewer}` })).status, 403, 'viewer');
-  t.equal((await call(b, 'POST', '/api/sim/faults', body, { authorization: `Bearer ${operator}` })).status, 403, 'operator');
+  for (const [who, tok] of [['viewer', viewer], ['operator', operator]]) {
+    const r = await call(b, 'POST', '/api/sim/faults', body, { authorization: `Bearer ${tok}` });
+    t.equal(r.status, 403, who);
+    t.equal(r.body.code, 'SKYFEED_ERR_AUTH_ROLE', `${who}: refused for the role`);
+  }
   t.equal((await call(b, 'POST', '/api/sim/faults', body, { authorization: '' })).status, 401, 'no token');
   t.equal((await call(b, 'POST', '/api/sim/faults', body, { authorization: 'Bearer sf_wrong_token_0000000000' })).status, 401, 'wrong token');
   const bad: unknown[] = [
