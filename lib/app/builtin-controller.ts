@@ -313,8 +313,10 @@ export class BuiltinController implements AppController {
   }
 
   async stopOffboard(): Promise<OffboardReport> {
-    this.#requireFrame();
     const flight = this.#deps.flight;
+    // A vehicle in OFFBOARD is stopped whatever the video does (a live fps
+    // change replaces the source: no frame until the new one delivers).
+    if (!flight?.following) this.#requireFrame();
     if (flight) {
       try {
         return await flight.stopOffboard();
