@@ -53,7 +53,7 @@ export const DRILLS = { sim: { fault_injection: true } };
  */
 export const FAST: Record<string, unknown> = {
   rate_limit: { window_s: 10, max_requests: 1000, max_clients: 64 },
-  vehicle: { heartbeat_timeout_s: HEARTBEAT_TIMEOUT_S },
+  vehicle: { connection: 'sim', heartbeat_timeout_s: HEARTBEAT_TIMEOUT_S },
   follower: { loss: { hold_s: HOLD_S, action_after_s: ACTION_AFTER_S, action: 'hover' } },
 };
 

@@ -72,8 +72,9 @@ export function runSyntheticCamera(data: SyntheticCameraData, port: Pick<Message
     const out = ring.beginWrite(seq);
     const boxes = scene.render(seq, out);
     if (data.frameCode) drawFrameCode(out, ring.width, ring.height, t);
-    ring.commitWrite(seq, scene.frameBytes, PixelFormat.RGB24, t);
+    // The truth first: a reader that sees the frame on the ring finds its truth.
     truth.record(seq, t / 1000, boxes);
+    ring.commitWrite(seq, scene.frameBytes, PixelFormat.RGB24, t);
     port.postMessage(seq);
     seq = (seq + 1) & 0x7fffffff;
     if (fps === 0) continue;
