@@ -47,7 +47,7 @@ export class FlightService {
   constructor(deps: FlightServiceDeps) {
     this.#d = deps;
     const c = deps.config;
-    this.vehicle = new VehicleService(c, { log: deps.log });
+    this.vehicle = new VehicleService(c, { log: deps.log, cameraAspect: c.streaming.height / c.streaming.width });
     const v = this.vehicle;
     v.on('transition', (t) => {
       this.#push('offboard', `${t.from} -> ${t.to}: ${t.reason}`);

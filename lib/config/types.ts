@@ -151,6 +151,7 @@ export interface FollowerConfig {
   command_smoothing: number;
   descend_to_target: boolean;
   max_descent_m_s: number;
+  feed_forward: FeedForwardConfig;
   chase_mode: 'coordinated_turn' | 'sideslip';
   chase_accel_m_s2: number;
   chase_min_confidence: number;
@@ -199,6 +200,13 @@ export interface SimConfig {
   offboard_loss_action: 'hold' | 'land' | 'rtl';
   camera_hfov_deg: number;
   fault_injection: boolean;
+}
+
+export interface FeedForwardConfig {
+  enabled: boolean;
+  gain: number;
+  time_constant_s: number;
+  camera_hfov_deg: number;
 }
 
 export interface SkyfeedConfig {

@@ -37,6 +37,8 @@ export interface VehicleServiceOptions {
   log?: (line: string) => void;
   /** The simulated vehicle's own output lines (default: dropped, the newest kept for errors). */
   simLog?: (line: string) => void;
+  /** Camera frame height / width, for turning image motion into metres (default 4:3). */
+  cameraAspect?: number;
 }
 
 export interface LossEvent {
@@ -166,7 +168,7 @@ export class VehicleService extends TypedEmitter<VehicleEvents> {
   }
 
   #newFollower(name: string): Follower {
-    return createFollower(name, this.#c, (t: LossTransition) => {
+    return createFollower(name, { ...this.#c, cameraAspect: this.#o.cameraAspect }, (t: LossTransition) => {
       const e = { timestamp: Date.now() / 1000, profile_name: name, from: t.from, to: t.to, reason: t.reason };
       if (t.to !== 'tracking' && t.to !== 'idle') this.#o.log?.(`follower: ${t.from} -> ${t.to} (${t.reason})`);
       this.emit('loss', e);
@@ -261,6 +263,7 @@ export class VehicleService extends TypedEmitter<VehicleEvents> {
       command_age_s: ft.command_age_s,
       invalid_inputs: ft.invalid_inputs,
       last_rejection: ft.last_rejection,
+      target_velocity: ft.target_velocity,
       keepalive: this.#offboard.publisherStats(),
       last_stop: this.#offboard.lastStop,
     };

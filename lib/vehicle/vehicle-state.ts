@@ -10,11 +10,14 @@ export interface VehicleState {
   yaw_deg: number | null;
   /** Horizontal speed over ground, m/s (0 until known). */
   ground_speed_m_s: number;
+  /** Horizontal velocity in the body frame (forward, right), m/s; null until position and attitude arrive. */
+  vel_fwd_m_s: number | null;
+  vel_right_m_s: number | null;
   armed: boolean;
   /** The autopilot's HEARTBEAT says OFFBOARD. */
   is_offboard: boolean;
 }
 
 export function unknownVehicleState(): VehicleState {
-  return { alt_m: null, roll_deg: null, pitch_deg: null, yaw_deg: null, ground_speed_m_s: 0, armed: false, is_offboard: false };
+  return { alt_m: null, roll_deg: null, pitch_deg: null, yaw_deg: null, ground_speed_m_s: 0, vel_fwd_m_s: null, vel_right_m_s: null, armed: false, is_offboard: false };
 }

@@ -26,7 +26,7 @@ export function rng(seed: number): () => number {
 }
 
 export function vehicleState(over: Partial<VehicleState> = {}): VehicleState {
-  return { alt_m: 20, roll_deg: 0, pitch_deg: 0, yaw_deg: 0, ground_speed_m_s: 0, armed: true, is_offboard: false, ...over };
+  return { alt_m: 20, roll_deg: 0, pitch_deg: 0, yaw_deg: 0, ground_speed_m_s: 0, vel_fwd_m_s: 0, vel_right_m_s: 0, armed: true, is_offboard: false, ...over };
 }
 
 export const sleep = (ms: number) => new Promise<void>((r) => setTimeout(r, ms));

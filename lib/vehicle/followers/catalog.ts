@@ -12,6 +12,7 @@ import { globalLimits, tightenLimits } from './limits.js';
 import type { LossTransition } from './loss-policy.js';
 import { McAttitudeRate } from './mc-attitude-rate.js';
 import { McVelocityChase } from './mc-velocity-chase.js';
+import { TargetMotion } from './target-motion.js';
 import { McVelocityGround } from './mc-velocity-ground.js';
 import { McVelocityPosition } from './mc-velocity-position.js';
 
@@ -74,7 +75,11 @@ export function requireProfile(name: string): ProfileInfo & { name: ImplementedP
 export interface FollowerSettings {
   follower: FollowerConfig;
   safety: SafetyConfig;
+  /** Camera frame height / width (the server's streaming size); default 4:3. */
+  cameraAspect?: number;
 }
+
+const DEFAULT_ASPECT = 3 / 4;
 
 /** The loss policy of a profile: follower.loss with the profile's overrides. */
 export function lossPolicyFor(name: ImplementedProfileName, cfg: FollowerConfig): LossPolicyConfig {
@@ -105,7 +110,10 @@ function createLaw(name: ImplementedProfileName, s: FollowerSettings): ControlLa
   const { limits } = tightenLimits(globalLimits(s.safety), f.profiles[name]?.limits, name);
   switch (name) {
     case 'mc_velocity_ground':
-      return new McVelocityGround({ limits, gains: f.gains, descendToTarget: f.descend_to_target, maxDescentMs: f.max_descent_m_s });
+      return new McVelocityGround({
+        limits, gains: f.gains, descendToTarget: f.descend_to_target, maxDescentMs: f.max_descent_m_s,
+        feedForwardGain: f.feed_forward.enabled ? f.feed_forward.gain : 0,
+      });
     case 'mc_velocity_chase':
       return new McVelocityChase({ limits, gains: f.gains, mode: f.chase_mode, accelMs2: f.chase_accel_m_s2, minConfidence: f.chase_min_confidence });
     case 'mc_velocity_position':
@@ -128,6 +136,10 @@ export function createFollower(name: string, s: FollowerSettings, onLossTransiti
     maxAccelMs2: f.max_accel_m_s2,
     smoothing: f.command_smoothing,
     hoverThrust: f.hover_thrust,
+    // Only the ground profile feeds the target's velocity forward (its camera looks down).
+    motion: f.feed_forward.enabled && p.name === 'mc_velocity_ground'
+      ? new TargetMotion({ hfovDeg: f.feed_forward.camera_hfov_deg, aspect: s.cameraAspect ?? DEFAULT_ASPECT, timeConstantS: f.feed_forward.time_constant_s })
+      : undefined,
     onLossTransition,
   });
 }

@@ -7,6 +7,12 @@ import type { Setpoint, SetpointKind } from '../setpoint.js';
 import type { VehicleState } from '../vehicle-state.js';
 import type { Limits } from './limits.js';
 
+/** The target's estimated ground velocity in the body frame (TargetMotion), for laws that feed it forward. */
+export interface TargetVelocity {
+  readonly fwd: number;
+  readonly right: number;
+}
+
 export interface ControlLaw {
   readonly name: string;
   readonly kind: SetpointKind;
@@ -18,7 +24,7 @@ export interface ControlLaw {
    * Tracking: error = target − aim point in normalized image units (+x right,
    * +y down); writes the raw command into `out` (limits are applied after).
    */
-  track(ex: number, ey: number, vehicle: VehicleState, dtS: number, out: Setpoint): void;
+  track(ex: number, ey: number, vehicle: VehicleState, dtS: number, out: Setpoint, motion?: TargetVelocity | null): void;
   /**
    * Lost and holding phases: writes the profile's own behaviour into `out`
    * and returns true, or returns false when it has none (left): the follower

@@ -12,6 +12,7 @@ import { clampAttitude, clampVelocity, clipNames } from './limits.js';
 import { LossPolicy, type LossPolicyTelemetry, type LossTransition } from './loss-policy.js';
 import { clamp, MAX_DT_S, MIN_DT_S } from './pid.js';
 import { readSample, type SampleValues, type TrackerSample } from './tracker-sample.js';
+import type { TargetMotion } from './target-motion.js';
 
 export interface FollowerOptions {
   law: ControlLaw;
@@ -25,6 +26,8 @@ export interface FollowerOptions {
   /** Weight of the previous command in the moving average, 0…0.95. */
   smoothing: number;
   hoverThrust: number;
+  /** The target's ground-velocity estimate, for laws that feed it forward (absent: none). */
+  motion?: TargetMotion;
   onLossTransition?: (t: LossTransition) => void;
 }
 
@@ -43,6 +46,8 @@ export interface FollowerTelemetry {
   invalid_inputs: number;
   /** Why the latest sample was not followed, if it was not. */
   last_rejection: string | null;
+  /** The target's estimated ground velocity fed forward (body frame, m/s); null when off or not yet known. */
+  target_velocity: { fwd_m_s: number; right_m_s: number } | null;
 }
 
 export class Follower {
@@ -99,6 +104,7 @@ export class Follower {
   /** Starts a follow session: integrators cleared (preview must not wind them up), timeline from the current input. */
   begin(nowMs: number): void {
     this.law.reset();
+    this.#o.motion?.reset();
     setNeutral(this.#cmd, this.#o.hoverThrust);
     this.#cmdAt = nowMs;
     this.#lastStepAt = -Infinity;
@@ -123,6 +129,7 @@ export class Follower {
     if (why === null) why = this.law.rejects(this.#sample.x, this.#sample.y, this.#sample.confidence);
     this.#lastRejection = why;
     if (why !== null) {
+      this.#o.motion?.reset();
       this.#policy.lose(nowMs, why);
       this.#lostOutput(vehicle, nowMs);
       return;
@@ -136,7 +143,11 @@ export class Follower {
     this.#policy.track(nowMs);
     const dt = this.#lastStepAt === -Infinity ? 1 / 30 : (nowMs - this.#lastStepAt) / 1000;
     this.#lastStepAt = nowMs;
-    this.law.track(this.#sample.x - this.#o.aimX, this.#sample.y - this.#o.aimY, vehicle, clamp(dt, MIN_DT_S, MAX_DT_S), this.#raw);
+    const ex = this.#sample.x - this.#o.aimX;
+    const ey = this.#sample.y - this.#o.aimY;
+    const m = this.#o.motion;
+    m?.observe(ex, ey, sample.timestamp, vehicle);
+    this.law.track(ex, ey, vehicle, clamp(dt, MIN_DT_S, MAX_DT_S), this.#raw, m?.valid ? m : null);
     this.#shape(dt);
     this.#clipMask = this.#limit(vehicle);
     this.#cmdAt = nowMs;
@@ -204,6 +215,8 @@ export class Follower {
 
   telemetry(nowMs: number): FollowerTelemetry {
     const age = (t: number) => (t === -Infinity ? null : Math.round(nowMs - t) / 1000);
+    const m = this.#o.motion;
+    const round3 = (x: number) => Math.round(x * 1000) / 1000;
     return {
       profile_name: this.law.name,
       control_type: this.controlType,
@@ -214,6 +227,7 @@ export class Follower {
       command_age_s: age(this.#cmdAt),
       invalid_inputs: this.#invalid,
       last_rejection: this.#lastRejection,
+      target_velocity: m?.valid ? { fwd_m_s: round3(m.fwd), right_m_s: round3(m.right) } : null,
     };
   }
 }

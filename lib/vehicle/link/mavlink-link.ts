@@ -263,6 +263,12 @@ export class MavlinkLink extends TypedEmitter<LinkEvents> {
         tel.local_position = { at_ms: now, x: m.x, y: m.y, z: m.z, vx: m.vx, vy: m.vy, vz: m.vz };
         v.alt_m = -m.z;
         v.ground_speed_m_s = Math.hypot(m.vx, m.vy);
+        if (v.yaw_deg !== null) {
+          const c = Math.cos(v.yaw_deg / DEG);
+          const s = Math.sin(v.yaw_deg / DEG);
+          v.vel_fwd_m_s = m.vx * c + m.vy * s;
+          v.vel_right_m_s = -m.vx * s + m.vy * c;
+        }
         break;
       }
       case MSG.GLOBAL_POSITION_INT: {

@@ -6,7 +6,7 @@ import { testConfig, vehicleState } from '../vehicle-fixtures.js';
 
 const cfg = testConfig();
 const law = (descend = false) => new McVelocityGround({
-  limits: globalLimits(cfg.safety), gains: cfg.follower.gains, descendToTarget: descend, maxDescentMs: 0.3,
+  limits: globalLimits(cfg.safety), gains: cfg.follower.gains, descendToTarget: descend, maxDescentMs: 0.3, feedForwardGain: 0,
 });
 const step = (l: McVelocityGround, ex: number, ey: number, alt = 20) => {
   const out = newSetpoint('velocity_body', 0.5) as VelocityBodySetpoint;
@@ -50,4 +50,18 @@ t.test('nothing to coast on: a loss means zero', async (t) => {
   const out = newSetpoint('velocity_body', 0.5);
   t.equal(law().coast(), false);
   t.same(out, { kind: 'velocity_body', fwd: 0, right: 0, down: 0, yawspeed_deg_s: 0 });
+});
+
+t.test('feed-forward: the target velocity is added to the PID command; gain 0 is the pure PID', async (t) => {
+  const opts = { limits: globalLimits(cfg.safety), gains: cfg.follower.gains, descendToTarget: false, maxDescentMs: 0.3 };
+  const run = (gain: number, motion: { fwd: number; right: number } | null) => {
+    const l = new McVelocityGround({ ...opts, feedForwardGain: gain });
+    const out = newSetpoint('velocity_body', 0.5) as VelocityBodySetpoint;
+    l.track(0, 0, vehicleState(), 1 / 30, out, motion);
+    return out;
+  };
+  t.same([run(1, { fwd: 0.3, right: -0.2 }).fwd, run(1, { fwd: 0.3, right: -0.2 }).right], [0.3, -0.2], 'centred target: the command is its velocity');
+  t.same([run(0.5, { fwd: 0.3, right: -0.2 }).fwd, run(0.5, { fwd: 0.3, right: -0.2 }).right], [0.15, -0.1], 'weighted by the gain');
+  t.same([run(0, { fwd: 0.3, right: -0.2 }).fwd, run(0, { fwd: 0.3, right: -0.2 }).right], [0, 0], 'gain 0: the original law');
+  t.same([run(1, null).fwd, run(1, null).right], [0, 0], 'no estimate yet: PID only');
 });
