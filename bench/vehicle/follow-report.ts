@@ -56,8 +56,8 @@ export function checkTargets(runs: FollowRun[]): TargetCheck[] {
     const w = r.window;
     const judged = r.config === 'default';
     out.push({
-      what: `follow with video, ${r.target}, ${r.config} limits (${r.limits.max_velocity_m_s}/${r.limits.max_total_velocity_m_s} m/s): true-box centre error ≤ ${BOUND}`,
-      target: `≥ ${WANT_PCT} % of frames over ${w.seconds} s`,
+      what: `follow with video, ${r.target}, ${r.config} limits (${r.limits.max_velocity_m_s}/${r.limits.max_total_velocity_m_s} m/s): frames with the true-box centre error ≤ ${BOUND}`,
+      target: `≥ ${WANT_PCT} % over ${w.seconds} s`,
       measured: `${f(w.within_pct)} % of ${w.frames - w.missing} frames (median ${f(w.median, 3)}, p95 ${f(w.p95, 3)}; Euclidean ${f(w.within_euclid_pct)} %)`,
       met: judged ? w.within_pct >= WANT_PCT : null,
     });
@@ -139,5 +139,5 @@ export function markdown(b: FollowBench): string {
 
 /** The targets as rows of `npm run bench`'s target table (bench/report.ts TargetRow, structurally). */
 export function followTargets(b: FollowBench): { target: string; measured: string; met: boolean | null; note: string }[] {
-  return b.targets.map((t) => ({ target: `${t.what}${/^[≥≤=]/.test(t.target) ? ' ' : ': '}${t.target}`, measured: t.measured, met: t.met, note: 'follow' }));
+  return b.targets.map((t) => ({ target: `${t.what}: ${t.target}`, measured: t.measured, met: t.met, note: 'follow' }));
 }

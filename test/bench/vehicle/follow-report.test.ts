@@ -108,5 +108,5 @@ t.test('report: tables, reference rows and the bench-wide target rows', async (t
   const rows = followTargets(b);
   t.equal(rows.length, b.targets.length);
   t.ok(rows.every((r) => r.note === 'follow'));
-  t.match(rows.find((r) => /after stop_tracking/.test(r.target))!.target, / ≤ 100 ms$/);
+  t.match(rows.find((r) => /after stop_tracking/.test(r.target))!.target, /\): ≤ 100 ms$/);
 });
