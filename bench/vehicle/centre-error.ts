@@ -89,3 +89,19 @@ export function summarizeErrors(truth: ReadonlyMap<number, TruthBox>, first: num
     box_w_px: seen ? w / seen : Number.NaN, box_h_px: seen ? h / seen : Number.NaN,
   };
 }
+
+/**
+ * The true box centre of every frame `first`..`last`, px rounded to 0.1, for
+ * the JSON (any other error measure can be computed from it later): null for
+ * a frame not sampled, [] for one with the target out of view.
+ */
+export function centreSeries(truth: ReadonlyMap<number, TruthBox>, first: number, last: number): ([number, number] | [] | null)[] {
+  const out: ([number, number] | [] | null)[] = [];
+  for (let id = first; id <= last; id++) {
+    const t = truth.get(id);
+    if (!t) out.push(null);
+    else if (!t.visible || t.bbox[2] <= 0 || t.bbox[3] <= 0) out.push([]);
+    else out.push([Math.round((t.bbox[0] + t.bbox[2] / 2) * 10) / 10, Math.round((t.bbox[1] + t.bbox[3] / 2) * 10) / 10]);
+  }
+  return out;
+}

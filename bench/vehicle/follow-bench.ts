@@ -29,7 +29,7 @@ export interface FollowBenchOptions {
 export const CONFIGS: FollowConfig[] = [
   { name: 'default', note: 'config/default.yaml as shipped: safety.max_velocity_m_s 0.5, max_total_velocity_m_s 1.0', safety: null },
   {
-    name: 'relaxed limits', note: 'safety.max_velocity_m_s 4, max_total_velocity_m_s 5 (above the car\'s ≈3.1 m/s peak); follower gains and ramps as shipped',
+    name: 'relaxed', note: 'safety.max_velocity_m_s 4, max_total_velocity_m_s 5 (above the car\'s ≈3.1 m/s peak); follower gains and ramps as shipped',
     safety: { max_velocity_m_s: 4, max_total_velocity_m_s: 5 },
   },
 ];

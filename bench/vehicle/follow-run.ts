@@ -37,7 +37,7 @@ function parseArgs(argv: string[]): FollowBenchOptions & { out?: string } {
 
 function usage(msg?: string): never {
   if (msg) process.stderr.write(`${msg}\n`);
-  process.stderr.write("usage: node dist/bench/vehicle/follow-run.js [--quick] [--window S] [--only 'default/person|relaxed limits/car'] [--out DIR]\n");
+  process.stderr.write("usage: node dist/bench/vehicle/follow-run.js [--quick] [--window S] [--only 'default/person|relaxed/car'] [--out DIR]\n");
   process.exit(msg ? 2 : 0);
 }
 

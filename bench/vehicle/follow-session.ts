@@ -11,7 +11,7 @@ import { randomBytes } from 'node:crypto';
 import os from 'node:os';
 import { startServerProcess } from '../server-process.js';
 import { FollowApi } from './follow-api.js';
-import { summarizeErrors, type ErrorSummary, type TruthBox } from './centre-error.js';
+import { centreSeries, summarizeErrors, type ErrorSummary, type TruthBox } from './centre-error.js';
 import { TruthSampler } from './truth-sampler.js';
 import { ControlSampler } from './control-sampler.js';
 import { CORRUPT_S, followerMoving, zeroTrial, type ZeroTrial } from './zero-latency.js';
@@ -49,7 +49,11 @@ export interface FollowRun {
   /** start_offboard_mode answered after this long (1 s of zero setpoints, the mode switch, the HEARTBEAT showing it). */
   offboard_start_ms: number;
   settle_s: number;
-  window: ErrorSummary & { seconds: number; first_frame: number; last_frame: number; camera_fps: number };
+  window: ErrorSummary & {
+    seconds: number; first_frame: number; last_frame: number; camera_fps: number; width: number; height: number;
+    /** The true box centre per frame id from first_frame, px (null: not sampled, []: out of view). */
+    centre_px: ([number, number] | [] | null)[];
+  };
   tracker: TrackerFigures;
   follower: FollowerFigures;
   setpoints: SetpointFigures;
@@ -180,7 +184,10 @@ async function session(api: FollowApi, o: FollowRunOptions, loadavg: number): Pr
   return {
     config: o.config.name, config_note: o.config.note, limits, target: o.target, target_id: target.id, loadavg_start: loadavg,
     offboard_start_ms: offboardMs, settle_s: o.settleS,
-    window: { ...errors, seconds: o.windowS, first_frame: firstFrame, last_frame: lastFrame, camera_fps: camFps },
+    window: {
+      ...errors, seconds: o.windowS, first_frame: firstFrame, last_frame: lastFrame, camera_fps: camFps, width, height,
+      centre_px: centreSeries(truth.frames, firstFrame, lastFrame),
+    },
     ...figures,
     setpoints: { ...figures.setpoints, max_gap_in_offboard_ms: simAtEnd.stats.setpoints.max_gap_in_offboard_ms },
     vehicle: {

@@ -1,5 +1,5 @@
 import t from 'tap';
-import { centreError, quantile, summarizeErrors, type TruthBox } from '../../../bench/vehicle/centre-error.js';
+import { centreError, centreSeries, quantile, summarizeErrors, type TruthBox } from '../../../bench/vehicle/centre-error.js';
 import { checkTargets, followTargets, markdown, type FollowBench } from '../../../bench/vehicle/follow-report.js';
 import type { FollowRun } from '../../../bench/vehicle/follow-session.js';
 import type { ZeroTrial } from '../../../bench/vehicle/zero-latency.js';
@@ -39,6 +39,7 @@ t.test('window summary: out of view is âˆž, missing frames are left out and coun
   t.equal(s.max, Infinity);
   t.ok(Math.abs(s.median - 0.12) < 1e-9, `median ${s.median}`);
   t.equal(s.box_w_px, (20 + 20 + 30 + 20) / 4, 'mean size over visible frames');
+  t.same(centreSeries(m, 10, 15), [[320, 240], [352, 268.8], [], null, [15, 215], [304, 244.8]], 'centres for the JSON: [] out of view, null not sampled');
 });
 
 function trial(kind: ZeroTrial['kind'], zero: number | null): ZeroTrial {
@@ -53,6 +54,7 @@ function run(over: Partial<FollowRun> & { within?: number } = {}): FollowRun {
     window: {
       frames: 900, missing: 0, out_of_view: 0, clipped: 0, within_pct: within, within_euclid_pct: within - 10, median: 0.05, p95: 0.14, max: 0.2,
       median_euclid: 0.06, p95_euclid: 0.17, box_w_px: 16, box_h_px: 16, seconds: 30, first_frame: 100, last_frame: 999, camera_fps: 30,
+      width: 640, height: 480, centre_px: [],
     },
     tracker: { samples: 150, matched: 150, usable_pct: 100, iou_mean: 0.95, iou_min: 0.8, iou_50_pct: 100 },
     follower: { samples: 150, saturated_pct: 10, speed_mean_m_s: 0.4, not_tracking_pct: 0, losses: 0 },
@@ -66,7 +68,7 @@ function run(over: Partial<FollowRun> & { within?: number } = {}): FollowRun {
 const byWhat = (rows: ReturnType<typeof checkTargets>, re: RegExp) => rows.filter((r) => re.test(r.what));
 
 t.test('targets: the default configuration is judged, the relaxed one is for reference', async (t) => {
-  const rows = checkTargets([run({ within: 95 }), run({ target: 'car', within: 40 }), run({ config: 'relaxed limits', within: 99 })]);
+  const rows = checkTargets([run({ within: 95 }), run({ target: 'car', within: 40 }), run({ config: 'relaxed', within: 99 })]);
   const centre = byWhat(rows, /centre error/);
   t.same(centre.map((r) => r.met), [true, false, null]);
   t.match(centre[1].measured, /^40\.0 % of 900 frames/);
@@ -92,11 +94,11 @@ t.test('targets: a slow zero, a missing zero, a violation or a rate outside 20 Â
 });
 
 t.test('report: tables, reference rows and the bench-wide target rows', async (t) => {
-  const runs = [run({ within: 50 }), run({ config: 'relaxed limits' })];
+  const runs = [run({ within: 50 }), run({ config: 'relaxed' })];
   const b: FollowBench = {
     started: '2026-11-28T00:00:00.000Z', quick: false, window_s: 30, settle_s: 3,
     machine: { cpu: 'test', cores: 2, node: 'v20', loadavg_start: [1, 1, 1] },
-    configs: [{ name: 'default', note: 'as shipped', safety: null }, { name: 'relaxed limits', note: 'faster', safety: { max_velocity_m_s: 4, max_total_velocity_m_s: 5 } }],
+    configs: [{ name: 'default', note: 'as shipped', safety: null }, { name: 'relaxed', note: 'faster', safety: { max_velocity_m_s: 4, max_total_velocity_m_s: 5 } }],
     runs, notes: ['a note'], targets: checkTargets(runs),
   };
   const md = markdown(b);
