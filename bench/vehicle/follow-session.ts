@@ -12,7 +12,7 @@ import os from 'node:os';
 import { startServerProcess } from '../server-process.js';
 import { FollowApi } from './follow-api.js';
 import { centreSeries, summarizeErrors, type ErrorSummary, type TruthBox } from './centre-error.js';
-import { TruthSampler } from './truth-sampler.js';
+import { newestTruth, TruthSampler } from './truth-sampler.js';
 import { ControlSampler } from './control-sampler.js';
 import { CORRUPT_S, followerMoving, zeroTrial, type ZeroTrial } from './zero-latency.js';
 import { describeControl, type FollowerFigures, type SetpointFigures, type TrackerFigures } from './control-figures.js';
@@ -79,11 +79,9 @@ async function waitFor(what: string, ms: number, check: () => Promise<boolean>):
   }
 }
 
-interface Truth { frame_id: number; targets: { id: number; class_name: string; bbox: [number, number, number, number]; visible: boolean }[] }
-
 /** start_tracking on the target's newest true box, wait for the follower to have it, start_offboard_mode; returns its duration. */
 async function engage(api: FollowApi, targetId: number): Promise<number> {
-  const truth = await api.get<Truth>('/api/sim/targets');
+  const truth = await newestTruth(api);
   const t = truth.targets.find((x) => x.id === targetId);
   if (!t?.visible) throw new Error(`target ${targetId} is not in view (frame ${truth.frame_id})`);
   const [x, y, width, height] = t.bbox;
@@ -126,7 +124,7 @@ async function session(api: FollowApi, o: FollowRunOptions, loadavg: number): Pr
   const safety = (await api.get('/api/config/current/safety')).config;
   const limits = { max_velocity_m_s: safety.max_velocity_m_s, max_total_velocity_m_s: safety.max_total_velocity_m_s };
 
-  const first = await api.get<Truth>('/api/sim/targets');
+  const first = await newestTruth(api);
   const target = first.targets.find((x) => x.class_name === o.target);
   if (!target) throw new Error(`no ${o.target} in the scene's ground truth`);
   const truth = new TruthSampler(api, target.id);

@@ -8,18 +8,36 @@
 import type { FollowApi } from './follow-api.js';
 import type { TruthBox } from './centre-error.js';
 
-interface TruthRecord {
+export interface TruthRecord {
   frame_id: number;
   timestamp: number;
   targets: { id: number; class_name: string; bbox: [number, number, number, number]; visible: boolean }[];
 }
 
+/** Tries at the newest frame's ground truth (see newestTruth), NEWEST_RETRY_MS apart. */
+const NEWEST_TRIES = 20;
+const NEWEST_RETRY_MS = 5;
 /** Newest frame asked for this often: ~6 frames a poll at 30 fps, a handful of loopback requests. */
 const POLL_MS = 200;
 /** Frames kept: 2 min at 60 fps, far more than one run's window; older ones are dropped first. */
 export const MAX_FRAMES = 7200;
 /** Frame ids fetched per poll at most (the camera's history is 720): a stalled poll cannot turn into a burst of thousands. */
 const MAX_BACKFILL = 720;
+
+/**
+ * GET /api/sim/targets (the newest frame), retried on 404: the camera thread
+ * publishes a frame on the ring before it records its ground truth, so the
+ * newest id can briefly have none (seen once in a 6-minute run on a loaded
+ * machine); a few ms later it has.
+ */
+export async function newestTruth(api: FollowApi): Promise<TruthRecord> {
+  for (let k = 1; ; k++) {
+    const rec = await api.getOrNull<TruthRecord>('/api/sim/targets');
+    if (rec) return rec;
+    if (k >= NEWEST_TRIES) throw new Error(`GET /api/sim/targets: no ground truth for the newest frame after ${NEWEST_TRIES} tries`);
+    await new Promise((r) => setTimeout(r, NEWEST_RETRY_MS));
+  }
+}
 
 export class TruthSampler {
   /** The server. */
@@ -81,7 +99,7 @@ export class TruthSampler {
   }
 
   async #poll(): Promise<void> {
-    const newest = await this.#api.get<TruthRecord>('/api/sim/targets');
+    const newest = await newestTruth(this.#api);
     if (this.#next < 0) this.#next = newest.frame_id;
     const from = Math.max(this.#next, newest.frame_id - MAX_BACKFILL);
     for (let id = from; id < newest.frame_id; id++) {

@@ -2,7 +2,7 @@ import t, { type Test } from 'tap';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { FollowApi } from '../../../bench/vehicle/follow-api.js';
-import { TruthSampler } from '../../../bench/vehicle/truth-sampler.js';
+import { newestTruth, TruthSampler } from '../../../bench/vehicle/truth-sampler.js';
 
 // A camera's ground-truth endpoint on a real socket: a frame every 10 ms,
 // the newest without frame_id, ?frame_id=N for the last 50, 404 for ids
@@ -61,3 +61,21 @@ t.test('a server error ends the loop and stop() reports it', async (t) => {
   await new Promise((r) => setTimeout(r, 50));
   await t.rejects(s.stop(), /HTTP 500 boom/);
 });
+
+t.test('the newest frame is asked again when its ground truth is not recorded yet (404), and gives up after 20 tries', async (t) => {
+  let asked = 0;
+  let notYet = 2;
+  const srv = http.createServer((_req, res) => {
+    asked++;
+    if (notYet-- > 0) res.writeHead(404).end('{"code":"SKYFEED_ERR_SIM_FRAME_UNKNOWN"}');
+    else res.writeHead(200, { 'content-type': 'application/json' }).end('{"frame_id":5,"timestamp":1,"targets":[]}');
+  });
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  t.teardown(() => new Promise<void>((r) => srv.close(() => r())));
+  const api = new FollowApi((srv.address() as AddressInfo).port, 'secret-token-123456');
+  t.equal((await newestTruth(api)).frame_id, 5);
+  t.equal(asked, 3);
+  notYet = 1000;
+  await t.rejects(newestTruth(api), /after 20 tries/);
+});
+
