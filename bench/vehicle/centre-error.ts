@@ -91,17 +91,20 @@ export function summarizeErrors(truth: ReadonlyMap<number, TruthBox>, first: num
 }
 
 /**
- * The true box centre of every frame `first`..`last`, px rounded to 0.1, for
- * the JSON (any other error measure can be computed from it later): null for
- * a frame not sampled, [] for one with the target out of view.
+ * The true box centre of every frame `first`..`last` for the JSON, so any
+ * other error measure can be computed later: "cx,cy" in px rounded to 0.1,
+ * space-separated, "-" for a frame with the target out of view, "?" for one
+ * not sampled. A string, not an array: the report's JSON is indented, and
+ * 900 frames as nested arrays would be thousands of lines per run.
  */
-export function centreSeries(truth: ReadonlyMap<number, TruthBox>, first: number, last: number): ([number, number] | [] | null)[] {
-  const out: ([number, number] | [] | null)[] = [];
+export function centreSeries(truth: ReadonlyMap<number, TruthBox>, first: number, last: number): string {
+  const out: string[] = [];
+  const r = (v: number) => String(Math.round(v * 10) / 10);
   for (let id = first; id <= last; id++) {
     const t = truth.get(id);
-    if (!t) out.push(null);
-    else if (!t.visible || t.bbox[2] <= 0 || t.bbox[3] <= 0) out.push([]);
-    else out.push([Math.round((t.bbox[0] + t.bbox[2] / 2) * 10) / 10, Math.round((t.bbox[1] + t.bbox[3] / 2) * 10) / 10]);
+    if (!t) out.push('?');
+    else if (!t.visible || t.bbox[2] <= 0 || t.bbox[3] <= 0) out.push('-');
+    else out.push(`${r(t.bbox[0] + t.bbox[2] / 2)},${r(t.bbox[1] + t.bbox[3] / 2)}`);
   }
-  return out;
+  return out.join(' ');
 }

@@ -51,8 +51,8 @@ export interface FollowRun {
   settle_s: number;
   window: ErrorSummary & {
     seconds: number; first_frame: number; last_frame: number; camera_fps: number; width: number; height: number;
-    /** The true box centre per frame id from first_frame, px (null: not sampled, []: out of view). */
-    centre_px: ([number, number] | [] | null)[];
+    /** The true box centre per frame id from first_frame (centre-error.ts centreSeries: "cx,cy" px, "-" out of view, "?" not sampled). */
+    centre_px: string;
   };
   tracker: TrackerFigures;
   follower: FollowerFigures;

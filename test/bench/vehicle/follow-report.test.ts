@@ -39,7 +39,7 @@ t.test('window summary: out of view is ∞, missing frames are left out and coun
   t.equal(s.max, Infinity);
   t.ok(Math.abs(s.median - 0.12) < 1e-9, `median ${s.median}`);
   t.equal(s.box_w_px, (20 + 20 + 30 + 20) / 4, 'mean size over visible frames');
-  t.same(centreSeries(m, 10, 15), [[320, 240], [352, 268.8], [], null, [15, 215], [304, 244.8]], 'centres for the JSON: [] out of view, null not sampled');
+  t.equal(centreSeries(m, 10, 15), '320,240 352,268.8 - ? 15,215 304,244.8', 'centres for the JSON: - out of view, ? not sampled');
 });
 
 function trial(kind: ZeroTrial['kind'], zero: number | null): ZeroTrial {
@@ -54,7 +54,7 @@ function run(over: Partial<FollowRun> & { within?: number } = {}): FollowRun {
     window: {
       frames: 900, missing: 0, out_of_view: 0, clipped: 0, within_pct: within, within_euclid_pct: within - 10, median: 0.05, p95: 0.14, max: 0.2,
       median_euclid: 0.06, p95_euclid: 0.17, box_w_px: 16, box_h_px: 16, seconds: 30, first_frame: 100, last_frame: 999, camera_fps: 30,
-      width: 640, height: 480, centre_px: [],
+      width: 640, height: 480, centre_px: '',
     },
     tracker: { samples: 150, matched: 150, usable_pct: 100, iou_mean: 0.95, iou_min: 0.8, iou_50_pct: 100 },
     follower: { samples: 150, saturated_pct: 10, speed_mean_m_s: 0.4, not_tracking_pct: 0, losses: 0 },
