@@ -53,7 +53,9 @@ export function quantile(xs: readonly number[], q: number): number {
 }
 
 /** Frames `first`..`last` (ids) of `truth`, judged against `bound`. */
-export function summarizeErrors(truth: ReadonlyMap<number, TruthBox>, first: number, last: number, width: number, height: number, bound = 0.15): ErrorSummary {
+export function summarizeErrors(
+  truth: ReadonlyMap<number, TruthBox>, first: number, last: number, width: number, height: number, bound = 0.15,
+): ErrorSummary {
   const maxes: number[] = [];
   const euclids: number[] = [];
   let missing = 0;

@@ -66,7 +66,8 @@ export function describeControl(
   return {
     tracker: {
       samples: c.tracker.length, matched: ious.length, usable_pct: pct(c.tracker.filter((t) => t.usable).length, c.tracker.length),
-      iou_mean: mean(ious), iou_min: ious.length ? Math.min(...ious) : Number.NaN, iou_50_pct: pct(ious.filter((x) => x >= 0.5).length, ious.length),
+      iou_mean: mean(ious), iou_min: ious.length ? Math.min(...ious) : Number.NaN,
+      iou_50_pct: pct(ious.filter((x) => x >= 0.5).length, ious.length),
     },
     follower: {
       samples: f.length, saturated_pct: pct(atLimit, f.length), speed_mean_m_s: mean(f.map((x) => Math.hypot(x.fwd, x.right))),

@@ -77,7 +77,9 @@ export class ControlSampler {
 
   async #control(): Promise<void> {
     const [t, f] = await Promise.all([this.#api.get('/telemetry/tracker_data'), this.#api.get('/telemetry/follower_data')]);
-    if (typeof t.frame_id === 'number') push(this.tracker, { frame_id: t.frame_id, bbox: t.bounding_box ?? null, usable: t.usable_for_following === true });
+    if (typeof t.frame_id === 'number') {
+      push(this.tracker, { frame_id: t.frame_id, bbox: t.bounding_box ?? null, usable: t.usable_for_following === true });
+    }
     const x = f.fields ?? {};
     push(this.follower, {
       fwd: x.vel_body_fwd ?? 0, right: x.vel_body_right ?? 0, down: x.vel_body_down ?? 0,

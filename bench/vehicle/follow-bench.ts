@@ -29,7 +29,8 @@ export interface FollowBenchOptions {
 export const CONFIGS: FollowConfig[] = [
   { name: 'default', note: 'config/default.yaml as shipped: safety.max_velocity_m_s 0.5, max_total_velocity_m_s 1.0', safety: null },
   {
-    name: 'relaxed', note: 'safety.max_velocity_m_s 4, max_total_velocity_m_s 5 (above the car\'s ≈3.1 m/s peak); follower gains and ramps as shipped',
+    name: 'relaxed',
+    note: 'safety.max_velocity_m_s 4, max_total_velocity_m_s 5 (above the car\'s ≈3.1 m/s peak); follower gains and ramps as shipped',
     safety: { max_velocity_m_s: 4, max_total_velocity_m_s: 5 },
   },
 ];
@@ -43,7 +44,8 @@ export async function runFollowBench(a: FollowBenchOptions): Promise<FollowBench
   const cpus = os.cpus();
   const windowS = a.windowS ?? (a.quick ? 10 : 30);
   const all: [FollowConfig, TargetClass][] = CONFIGS.flatMap((c) => TARGETS.map((t) => [c, t] as [FollowConfig, TargetClass]));
-  const plan = a.only ? all.filter(([c, t]) => a.only!.test(`${c.name}/${t}`)) : a.quick ? [[CONFIGS[0], 'car'] as [FollowConfig, TargetClass]] : all;
+  const quick: [FollowConfig, TargetClass][] = [[CONFIGS[0], 'car']];
+  const plan = a.only ? all.filter(([c, t]) => a.only!.test(`${c.name}/${t}`)) : a.quick ? quick : all;
   if (!plan.length) throw new Error(`no follow run matches ${a.only}; runs: ${all.map(([c, t]) => `${c.name}/${t}`).join(', ')}`);
   const runs: FollowRun[] = [];
   for (const [config, target] of plan) {

@@ -39,7 +39,8 @@ const f = (v: number, d = 1) => (Number.isFinite(v) ? v.toFixed(d) : v === Infin
 function zeroStats(ts: ZeroTrial[]): { n: number; none: number; p50: number; p95: number; max: number; notMoving: number } {
   const ms = ts.filter((t) => t.zero_ms !== null).map((t) => t.zero_ms!);
   return {
-    n: ts.length, none: ts.length - ms.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95), max: ms.length ? Math.max(...ms) : Number.NaN,
+    n: ts.length, none: ts.length - ms.length, p50: quantile(ms, 0.5), p95: quantile(ms, 0.95),
+    max: ms.length ? Math.max(...ms) : Number.NaN,
     notMoving: ts.filter((t) => !t.moving).length,
   };
 }
@@ -47,7 +48,9 @@ function zeroStats(ts: ZeroTrial[]): { n: number; none: number; p50: number; p95
 function zeroText(ts: ZeroTrial[]): string {
   const z = zeroStats(ts);
   if (!z.n) return 'not measured';
-  return `${f(z.p50)} / ${f(z.p95)} / ${f(z.max)} ms (${z.n} trials${z.none ? `, ${z.none} without a zero within 1 s` : ''}${z.notMoving ? `, ${z.notMoving} not moving before` : ''})`;
+  const none = z.none ? `, ${z.none} without a zero within 1 s` : '';
+  const still = z.notMoving ? `, ${z.notMoving} not moving before` : '';
+  return `${f(z.p50)} / ${f(z.p95)} / ${f(z.max)} ms (${z.n} trials${none}${still})`;
 }
 
 export function checkTargets(runs: FollowRun[]): TargetCheck[] {

@@ -87,7 +87,8 @@ async function engage(api: FollowApi, targetId: number): Promise<number> {
   const [x, y, width, height] = t.bbox;
   await api.post('/commands/start_tracking', { x, y, width, height });
   // The follower gets the tracker's first output from its thread one frame later; start_offboard_mode refuses before.
-  await waitFor('the follower got no usable tracker output', 3000, async () => (await api.get('/telemetry/follower_data')).loss_policy?.phase === 'tracking');
+  await waitFor('the follower got no usable tracker output', 3000,
+    async () => (await api.get('/telemetry/follower_data')).loss_policy?.phase === 'tracking');
   const r = await api.post<{ status: string; details: { errors: string[] } }>('/commands/start_offboard_mode');
   if (r.body.status !== 'success') throw new Error(`start_offboard_mode: ${r.body.status}: ${r.body.details.errors.join('; ')}`);
   return r.answered_ms - r.sent_ms;
@@ -144,7 +145,8 @@ async function session(api: FollowApi, o: FollowRunOptions, loadavg: number): Pr
   const errors = summarizeErrors(truth.frames, firstFrame, lastFrame, width, height);
   const camFps = cameraFps(truth.frames, firstFrame, lastFrame);
   const figures = describeControl(control, truth.frames, limits);
-  o.log(`${o.config.name}, ${o.target}: ${errors.within_pct.toFixed(1)} % of ${errors.frames - errors.missing} frames ≤ 0.15 (median ${errors.median.toFixed(3)}, p95 ${errors.p95.toFixed(3)}), `
+  o.log(`${o.config.name}, ${o.target}: ${errors.within_pct.toFixed(1)} % of ${errors.frames - errors.missing} frames ≤ 0.15 `
+    + `(median ${errors.median.toFixed(3)}, p95 ${errors.p95.toFixed(3)}), `
     + `setpoints ${figures.setpoints.rate_mean_hz.toFixed(2)} Hz, command at a limit ${figures.follower.saturated_pct.toFixed(0)} % of samples`);
   if (errors.missing > 0.02 * errors.frames) notes.push(`${errors.missing} of ${errors.frames} frames' ground truth not sampled`);
 
