@@ -7,6 +7,7 @@ import { describeMachine, type MachineInfo } from './machine.js';
 import { roundsSpread, type RoundsSummary } from './rounds.js';
 import type { WebRtcBenchResult } from './webrtc/report.js';
 import type { TrackingBench } from './tracking/report.js';
+import type { FollowBench } from './vehicle/follow-report.js';
 
 export interface BenchRun {
   mode: 'full' | 'quick';
@@ -23,6 +24,8 @@ export interface BenchRun {
   webrtc?: WebRtcBenchResult | null;
   /** The tracking part (bench/tracking), null when left out or failed. */
   tracking?: TrackingBench | null;
+  /** The follow part (bench/vehicle/follow-bench.ts), null when left out or failed. */
+  follow?: FollowBench | null;
   healthy: boolean;
 }
 

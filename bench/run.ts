@@ -1,8 +1,9 @@
 #!/usr/bin/env node
 // `npm run bench [-- options]`: runs the scenarios (bench/scenarios.ts)
 // against the real server in its own process, prints a progress line per
-// scenario and a final table, then the WebRTC part (bench/webrtc) and the
-// tracking part (bench/tracking), and writes bench/results/<timestamp>.{json,md,svg}
+// scenario and a final table, then the WebRTC part (bench/webrtc), the
+// tracking part (bench/tracking) and the follow part (bench/vehicle/follow-*:
+// the closed loop with video), and writes bench/results/<timestamp>.{json,md,svg}
 // plus the README section. `--quick` is the CI smoke check: a few short
 // scenarios, results in a temp folder, exit 1 when the harness itself fails
 // (never on a timing).
@@ -27,6 +28,8 @@ import { renderMarkdown as webrtcMarkdown, renderSvg as webrtcSvg, webrtcTargets
 import { DEFAULT_KBPS, runWebRtcBench } from './webrtc/webrtc-bench.js';
 import { markdown as trackingMarkdown, trackingTargets, type TrackingBench } from './tracking/report.js';
 import { runTrackingBench } from './tracking/tracking-bench.js';
+import { markdown as followMarkdown, followTargets, type FollowBench } from './vehicle/follow-report.js';
+import { runFollowBench } from './vehicle/follow-bench.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -70,10 +73,10 @@ function parseArgs(argv: string[]): Args {
 function usage(err?: string): never {
   if (err) console.error(`bench: ${err}`);
   console.log(`usage: npm run bench -- [--quick] [--only REGEX] [--measure S] [--warmup S] [--out DIR] [--no-readme]
-  --quick      smoke check: a few short scenarios, WebRTC and tracking parts in quick mode, results in a temp folder,
-               README untouched
+  --quick      smoke check: a few short scenarios, WebRTC, tracking and follow parts in quick mode, results in a temp
+               folder, README untouched
   --only RE    run only scenarios whose id matches RE (e.g. 'mjpeg-400|throughput'; 'webrtc' for the WebRTC part,
-               'tracking' for the tracking part)
+               'tracking' for the tracking part, 'follow' for the closed loop with video)
   --measure S  measurement window per scenario (default 10, quick 1.5)
   --warmup S   warm-up before each window (default 3, quick 1)
   --out DIR    where results go (default bench/results; quick: a temp folder)
@@ -101,7 +104,9 @@ async function main(): Promise<void> {
   const wantWebRtc = !args.only || args.only.test('webrtc');
   // So does the tracking part (bench/tracking), after the WebRTC one.
   const wantTracking = !args.only || args.only.test('tracking');
-  if (!scenarios.length && !wantWebRtc && !wantTracking) usage('no scenario matches --only');
+  // And the follow part (bench/vehicle/follow-bench.ts), last.
+  const wantFollow = !args.only || args.only.test('follow');
+  if (!scenarios.length && !wantWebRtc && !wantTracking && !wantFollow) usage('no scenario matches --only');
   const machine = machineInfo();
   const started = new Date();
   const t0 = performance.now();
@@ -182,6 +187,17 @@ async function main(): Promise<void> {
     for (const n of tracking?.notes ?? []) console.log(`[tracking] note: ${n}`);
   }
 
+  let follow: FollowBench | null = null;
+  if (wantFollow) {
+    console.log(`[follow] ${args.quick ? 'quick: default limits, the car, 10 s window, 2 trials each' : 'full: person and car, default and relaxed limits, 30 s windows, 8 trials each'}`);
+    follow = await runFollowBench({ quick: args.quick, log: (l) => console.log(`[follow] ${l}`) }).catch((e: Error) => {
+      console.log(`follow FAILED: ${e.stack ?? e.message}`);
+      failures++;
+      return null;
+    });
+    for (const n of follow?.notes ?? []) console.log(`[follow] note: ${n}`);
+  }
+
   // Repeated scenarios collapse to their median round (bench/rounds.ts).
   const results = mergeRounds(runs);
   const tp = throughput(results);
@@ -194,10 +210,12 @@ async function main(): Promise<void> {
     encode_settings: encodeSettings,
     webrtc,
     tracking,
+    follow,
     healthy: failures === 0,
   };
   if (webrtc) run.targets.push(...webrtcTargets(webrtc, DEFAULT_KBPS));
   if (tracking) run.targets.push(...trackingTargets(tracking));
+  if (follow) run.targets.push(...followTargets(follow));
 
   console.log('\n' + terminalTable(results));
   if (run.ablations.length) {
@@ -223,6 +241,7 @@ async function main(): Promise<void> {
       md += webrtcMarkdown(webrtc, DEFAULT_KBPS).replace(/^# WebRTC bench .*\n/, '## WebRTC\n');
     }
     if (tracking) md += `\n\n## Tracking\n\n${trackingMarkdown(tracking).trimEnd()}`;
+    if (follow) md += `\n\n## Following with video (vehicle closed loop)\n\n${followMarkdown(follow).trimEnd()}`;
     return md;
   };
   const md = withParts(markdown(run, `${name}.svg`), `${name}-webrtc.svg`);
