@@ -1,0 +1,7 @@
+// Placeholder until the panel lands (issue 14): a heading only.
+
+import type { MountPanel } from '../context.js';
+
+export const mountAbout: MountPanel = (el) => {
+  el.innerHTML = '<h2>about</h2>';
+};
