@@ -19,6 +19,7 @@ import { pageRoutes } from './http/routes/page.js';
 import { authRoutes } from './http/routes/auth.js';
 import { videoFeedRoutes } from './http/routes/video-feed.js';
 import { wsVideoFeedRoutes } from './http/routes/ws-video-feed.js';
+import { wsTelemetryRoutes } from './http/routes/ws-telemetry.js';
 import { streamStatsRoutes } from './http/routes/stream-stats.js';
 import { commandRoutes } from './http/routes/commands.js';
 import { telemetryRoutes } from './http/routes/telemetry.js';
@@ -32,7 +33,7 @@ import { vehicleRoutes } from './http/routes/vehicle.js';
 
 /** Route groups in registration order; the router's fallback (404, OPTIONS) goes last. */
 const routeGroups: RouteGroup[] = [
-  pageRoutes, authRoutes, videoFeedRoutes, wsVideoFeedRoutes, webrtcRoutes, simRoutes, streamStatsRoutes,
+  pageRoutes, authRoutes, videoFeedRoutes, wsVideoFeedRoutes, wsTelemetryRoutes, webrtcRoutes, simRoutes, streamStatsRoutes,
   commandRoutes, telemetryRoutes, vehicleRoutes, configApiRoutes, videoHealthRoutes, trackerFollowerRoutes,
   openapiRoutes,
 ];
@@ -64,10 +65,12 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
     auth: config.auth, tokens, sessions, cors, limiter: plane.limiter, hosts: hostPolicy(config.http.allowed_hosts),
   });
   const router = new Router(app, guard, cors);
+  const shutdownHooks: (() => void)[] = [];
   const ctx: ServerContext = {
     uws, config, bus: engine.bus, jpeg: engine.jpeg, fanout: engine.fanout, stats: engine.stats, policy: engine.policy,
     video: engine.video, webrtc: engine.webrtc, flight: plane.flight, controller: plane.controller, settings: plane.settings, limiter: plane.limiter,
     cors, secure, startedAt: Date.now(), shuttingDown: false, auth: { guard, tokens, sessions }, routes: router.routes,
+    onShutdown: (hook) => void shutdownHooks.push(hook),
   };
   for (const group of routeGroups) group(router, ctx);
   router.fallback();
@@ -101,6 +104,7 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
     close() {
       if (closing) return closing;
       ctx.shuttingDown = true;
+      for (const hook of shutdownHooks) hook();
       closing = (async () => {
         if (listenSocket) uws.us_listen_socket_close(listenSocket);
         listenSocket = null;

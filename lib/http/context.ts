@@ -46,6 +46,8 @@ export interface ServerContext {
   limiter: RateLimiter;
   /** True once shutdown began: new streams are refused. */
   shuttingDown: boolean;
+  /** `hook` runs synchronously when shutdown begins (a route group ends its own sockets with 1001). */
+  onShutdown(hook: () => void): void;
   /** Served over TLS (http.tls): cookies get Secure, our own origin is https. */
   secure: boolean;
   auth: AuthServices;

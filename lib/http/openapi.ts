@@ -18,6 +18,7 @@ const STATIC_ROUTES: { method: string; path: string; summary: string; tag: strin
   { method: 'get', path: '/video_feed', tag: 'stream', summary: 'MJPEG stream (multipart/x-mixed-replace; boundary=frame); ?quality=&fps=', params: ['quality', 'fps'] },
   { method: 'get', path: '/snapshot', tag: 'stream', summary: 'One JPEG; ?quality=', params: ['quality'] },
   { method: 'get', path: '/ws/video_feed', tag: 'stream', summary: 'WebSocket upgrade: JSON meta + binary JPEG per frame', params: ['quality', 'fps'] },
+  { method: 'get', path: '/ws/telemetry', tag: 'telemetry', summary: 'WebSocket upgrade: /status, tracker and follower data, stats subset as JSON at ?hz=1..10 (default 5)', params: ['hz'] },
   { method: 'get', path: '/stats', tag: 'telemetry', summary: 'Streaming statistics' },
   { method: 'get', path: '/status', tag: 'telemetry', summary: 'System status with tracking flags and video status' },
   { method: 'get', path: '/openapi.json', tag: 'docs', summary: 'This document' },

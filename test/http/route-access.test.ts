@@ -88,6 +88,7 @@ t.test('the roles the issue names', async (t) => {
   const access = (m: string, p: string) => srv.server.routes.find((r) => r.method === m && r.path === p)?.access;
   for (const p of ['/video_feed', '/snapshot', '/stats', '/status', '/telemetry/tracker_data', '/telemetry/follower_data']) t.equal(access('get', p), 'viewer', p);
   t.equal(access('ws', '/ws/video_feed'), 'viewer');
+  t.equal(access('ws', '/ws/telemetry'), 'viewer');
   for (const p of ['/commands/start_tracking', '/commands/start_offboard_mode', '/api/tracker/switch', '/api/follower/switch-profile', '/api/video/reconnect']) {
     t.equal(access('post', p), 'operator', p);
   }

@@ -2,17 +2,7 @@
 
 import type { RouteGroup } from '../context.js';
 import { sendJson, type Reply } from '../respond.js';
-import type { FlightService } from '../../app/flight-service.js';
-
-/** The link as a ground station glances at it; /api/vehicle/status has everything. */
-function vehicleSummary(f: FlightService): Record<string, unknown> {
-  const l = f.vehicle.link;
-  return {
-    connection: l.connection, connected: l.connected, last_heartbeat_age_s: l.last_heartbeat_age_s,
-    flight_mode: l.flight_mode, flight_mode_text: l.flight_mode_text, is_offboard: l.is_offboard, armed: l.armed,
-    circuit_breaker: f.vehicle.circuitBreaker, following_active: f.following,
-  };
-}
+import { statusBody } from '../status-body.js';
 
 export const streamStatsRoutes: RouteGroup = (router, ctx) => {
   router.get('/stats', 'viewer', (res, req) => {
@@ -22,28 +12,6 @@ export const streamStatsRoutes: RouteGroup = (router, ctx) => {
 
   router.get('/status', 'viewer', (res, req) => {
     const reply: Reply = { res, aborted: false, cors: ctx.cors.headersFor(req.getHeader('origin')) };
-    const source = ctx.video.source?.health();
-    // The controller's flags object is live state: reading it allocates nothing.
-    const f = ctx.controller.flags;
-    sendJson(reply, 200, {
-      smart_mode_active: f.smart_mode_active,
-      tracking_started: f.tracking_started,
-      segmentation_active: f.segmentation_active,
-      following_active: f.following_active,
-      video_status: source?.state ?? 'unavailable',
-      source: source ?? null,
-      streaming: {
-        fps: ctx.config.streaming.fps,
-        capture_fps: Math.round(ctx.stats.captureFps * 10) / 10,
-        encoded_fps: Math.round(ctx.stats.encodedFps * 10) / 10,
-        width: ctx.config.streaming.width,
-        height: ctx.config.streaming.height,
-        quality: ctx.config.streaming.quality,
-      },
-      vehicle: ctx.flight ? vehicleSummary(ctx.flight) : null,
-      clients: { http: ctx.fanout.count('mjpeg'), ws: ctx.fanout.count('ws'), webrtc: ctx.webrtc?.peerCount ?? 0 },
-      uptime: Math.round(ctx.stats.uptime() * 10) / 10,
-      timestamp: Date.now() / 1000,
-    });
+    sendJson(reply, 200, statusBody(ctx));
   });
 };
