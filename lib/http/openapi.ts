@@ -14,7 +14,8 @@ type Op = Record<string, unknown>;
 
 /** Streaming and page routes registered by hand (not through endpoint()). */
 const STATIC_ROUTES: { method: string; path: string; summary: string; tag: string; params?: string[] }[] = [
-  { method: 'get', path: '/', tag: 'stream', summary: 'Live view page' },
+  { method: 'get', path: '/', tag: 'stream', summary: 'The operator dashboard' },
+  { method: 'get', path: '/app/{file}', tag: 'stream', summary: 'The dashboard\'s scripts and styles (ETag, gzip)' },
   { method: 'get', path: '/video_feed', tag: 'stream', summary: 'MJPEG stream (multipart/x-mixed-replace; boundary=frame); ?quality=&fps=', params: ['quality', 'fps'] },
   { method: 'get', path: '/snapshot', tag: 'stream', summary: 'One JPEG; ?quality=', params: ['quality'] },
   { method: 'get', path: '/ws/video_feed', tag: 'stream', summary: 'WebSocket upgrade: JSON meta + binary JPEG per frame', params: ['quality', 'fps'] },
@@ -54,7 +55,8 @@ function accessDoc(access: string): { responses: Record<string, unknown>; extra:
 export function buildOpenApi(endpoints: readonly EndpointDoc[], routes: readonly RouteEntry[]): Record<string, unknown> {
   const paths: Record<string, Record<string, Op>> = {};
   const accessOf = (method: string, p: string) => {
-    const uwsPath = p.replace(/\{([A-Za-z_]+)\}/g, ':$1');
+    // The dashboard's files are one wildcard route.
+    const uwsPath = p === '/app/{file}' ? '/app/*' : p.replace(/\{([A-Za-z_]+)\}/g, ':$1');
     return routes.find((r) => r.path === uwsPath && (r.method === method || (r.method === 'ws' && method === 'get') || (r.method === 'del' && method === 'delete')))?.access ?? 'public';
   };
   for (const r of STATIC_ROUTES) {

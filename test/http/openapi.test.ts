@@ -12,7 +12,7 @@ const expected: [string, string][] = [
   ['get', '/api/config/diff'], ['post', '/api/config/revert/{section}/{param}'], ['get', '/api/config/default'], ['get', '/api/config/audit'],
   ['get', '/api/video/health'], ['post', '/api/video/reconnect'],
   ['get', '/api/tracker/schema'], ['post', '/api/tracker/switch'], ['get', '/api/follower/profiles'], ['post', '/api/follower/switch-profile'],
-  ['get', '/'], ['get', '/video_feed'], ['get', '/snapshot'], ['get', '/ws/video_feed'], ['get', '/ws/telemetry'], ['get', '/openapi.json'], ['get', '/docs'],
+  ['get', '/'], ['get', '/app/{file}'], ['get', '/video_feed'], ['get', '/snapshot'], ['get', '/ws/video_feed'], ['get', '/ws/telemetry'], ['get', '/openapi.json'], ['get', '/docs'],
   ['post', '/api/auth/login'], ['post', '/api/auth/logout'], ['get', '/api/auth/whoami'],
   ['get', '/api/auth/tokens'], ['post', '/api/auth/tokens'], ['delete', '/api/auth/tokens/{name}'],
   ['get', '/api/sim/targets'], ['get', '/api/sim/vehicle'], ['post', '/api/sim/faults'],

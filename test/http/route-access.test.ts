@@ -77,7 +77,7 @@ t.test('the docs state each route\'s role as the router enforces it', async (t) 
   const srv = await startInProcess(t);
   const doc = await (await fetch(`${srv.base}/openapi.json`)).json() as { paths: Record<string, Record<string, Record<string, unknown>>> };
   for (const r of srv.server.routes) {
-    const p = r.path.replace(/:([A-Za-z_]+)/g, '{$1}');
+    const p = r.path.replace(/:([A-Za-z_]+)/g, '{$1}').replace(/^\/app\/\*$/, '/app/{file}');
     const m = r.method === 'ws' ? 'get' : r.method === 'del' ? 'delete' : r.method;
     t.equal(doc.paths[p]?.[m]?.['x-skyfeed-role'], r.access, `${m} ${p}`);
   }

@@ -48,6 +48,9 @@ async function collect(t: Owner, port: number, query: string, n: number): Promis
   return c;
 }
 
+/** Rejects after `ms`: a refusal that never comes fails the test instead of hanging it. */
+const timeout = (ms: number, what: string) => new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms).unref());
+
 /** Messages per second between the first and the last message. */
 const rateOf = (c: Conn) => (c.messages.length - 1) / ((c.messages.at(-1)!.at - c.messages[0].at) / 1000);
 
@@ -83,6 +86,7 @@ t.test('a tracked target shows in the next messages', async (t) => {
   t.teardown(() => c.ws.terminate());
   await c.opened;
   await waitFor(async () => (await call(srv.base, 'GET', '/status')).body.video_status === 'healthy', 'video to be live');
+  await waitFor(() => c.messages.length > 0, 'a first message', { timeoutMs: 5000, everyMs: 20 });
   t.equal(c.messages.at(-1)?.m.status.tracking_started, false, 'not tracking before the command');
   const r = await call(srv.base, 'POST', '/commands/start_tracking', { x: 0.4, y: 0.4, width: 0.2, height: 0.2 });
   t.ok(r.status < 300, `start_tracking: ${r.status} ${JSON.stringify(r.body).slice(0, 200)}`);
@@ -139,7 +143,8 @@ t.test('one address holds at most max_clients_per_address telemetry sockets; a f
   t.teardown(() => { a.ws.terminate(); b.ws.terminate(); });
   await Promise.all([a.opened, b.opened]);
   const c = connect(srv.port);
-  const closed = await c.closed;
+  t.teardown(() => c.ws.terminate());
+  const closed = await Promise.race([c.closed, timeout(5000, 'the third socket to be closed')]);
   t.equal(closed.code, 1008);
   t.match(closed.reason, /Too many telemetry connections from one address \(2\)/);
   // A slot frees when a socket closes.
@@ -165,7 +170,7 @@ t.test('shutdown closes telemetry sockets with 1001', async (t) => {
   await c.opened;
   while (c.messages.length < 1) await pause(50);
   await srv.close();
-  const { code, reason } = await c.closed;
+  const { code, reason } = await Promise.race([c.closed, timeout(5000, 'the close')]);
   t.equal(code, 1001);
   t.equal(reason, 'Server shutting down');
 });
