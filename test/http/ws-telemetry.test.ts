@@ -35,7 +35,9 @@ function connect(port: number, query = '', headers: Record<string, string> = {})
     ws.once('close', () => reject(new Error(`closed before open (HTTP ${status})`)));
   });
   opened.catch(() => {});
-  const closed = new Promise<{ code: number; reason: string }>((resolve) => ws.once('close', (code, reason) => resolve({ code, reason: String(reason) })));
+  const closed = new Promise<{ code: number; reason: string }>((resolve) => {
+    ws.once('close', (code, reason) => resolve({ code, reason: String(reason) }));
+  });
   return { ws, messages, opened, closed, refused: () => status };
 }
 
@@ -49,14 +51,18 @@ async function collect(t: Owner, port: number, query: string, n: number): Promis
 }
 
 /** Rejects after `ms`: a refusal that never comes fails the test instead of hanging it. */
-const timeout = (ms: number, what: string) => new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms).unref());
+const timeout = (ms: number, what: string) => new Promise<never>((_, reject) => {
+  setTimeout(() => reject(new Error(`timed out waiting for ${what}`)), ms).unref();
+});
 
 /** Messages per second between the first and the last message. */
 const rateOf = (c: Conn) => (c.messages.length - 1) / ((c.messages.at(-1)!.at - c.messages[0].at) / 1000);
 
 t.test('messages carry /status, tracker, follower and stats at the asked rate', async (t) => {
   const srv = await startInProcess(t);
-  const [d, ten, one] = await Promise.all([collect(t, srv.port, '', 11), collect(t, srv.port, '?hz=10', 21), collect(t, srv.port, '?hz=1', 3)]);
+  const [d, ten, one] = await Promise.all([
+    collect(t, srv.port, '', 11), collect(t, srv.port, '?hz=10', 21), collect(t, srv.port, '?hz=1', 3),
+  ]);
   // Generous bounds (timers on a loaded machine run late, never early); the rate itself is not a test's business.
   for (const [c, hz, label] of [[d, 5, 'default'], [ten, 10, '?hz=10'], [one, 1, '?hz=1']] as const) {
     const r = rateOf(c);
@@ -69,8 +75,10 @@ t.test('messages carry /status, tracker, follower and stats at the asked rate', 
   const status = (await call(srv.base, 'GET', '/status')).body;
   t.same(Object.keys(m.status).sort(), Object.keys(status).sort(), 'status is the /status object');
   t.equal(m.status.streaming.width, status.streaming.width);
-  t.same(m.tracker, (await call(srv.base, 'GET', '/telemetry/tracker_data')).body, 'tracker is /telemetry/tracker_data (nothing tracked: {})');
-  t.same(Object.keys(m.follower).sort(), Object.keys((await call(srv.base, 'GET', '/telemetry/follower_data')).body).sort(), 'follower is /telemetry/follower_data');
+  const tracker = (await call(srv.base, 'GET', '/telemetry/tracker_data')).body;
+  t.same(m.tracker, tracker, 'tracker is /telemetry/tracker_data (nothing tracked: {})');
+  const follower = (await call(srv.base, 'GET', '/telemetry/follower_data')).body;
+  t.same(Object.keys(m.follower).sort(), Object.keys(follower).sort(), 'follower is /telemetry/follower_data');
   for (const k of ['frame_rate', 'capture_fps', 'encoded_fps', 'bytes_per_sec']) t.type(m.stats[k], 'number', `stats.${k}`);
   t.ok(m.stats.encode_ms_p50 === null || typeof m.stats.encode_ms_p50 === 'number', 'encode_ms_p50 number or null');
   t.same(Object.keys(m.stats.clients).sort(), ['mjpeg', 'webrtc', 'ws']);

@@ -54,7 +54,9 @@ export function historyView(restored: () => void): HistoryView {
   };
 
   const refresh = async () => {
-    const [a, hist] = await Promise.all([api<{ entries: AuditRecord[] }>('GET', '/api/config/audit'), api<{ backups: BackupEntry[] }>('GET', '/api/config/history')]);
+    const [a, hist] = await Promise.all([
+      api<{ entries: AuditRecord[] }>('GET', '/api/config/audit'), api<{ backups: BackupEntry[] }>('GET', '/api/config/history'),
+    ]);
     changes.replaceChildren();
     backups.replaceChildren();
     if (!a.ok || !hist.ok) {

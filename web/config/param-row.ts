@@ -85,6 +85,8 @@ export function paramRow(section: string, param: string, m: ParamMeta, value: un
   save.addEventListener('click', async () => {
     const v = input.read();
     if ('error' in v) return say(v.error, true);
+    // The field of a secret starts empty (the API never shows it): saving it empty would erase the secret.
+    if (m.secret && v.value === '') return say('type the new value first (the saved one is never shown)', true);
     busy(true);
     const r = await api<ChangeResult>('PUT', `/api/config/${encodeURIComponent(section)}/${encodeURIComponent(param)}`, { value: v.value });
     busy(false);
