@@ -6,7 +6,7 @@
 import type { PixelBox } from './geometry.js';
 import type { FollowerProfile, TrackerType } from './catalog.js';
 import type { OsdState } from '../encode/osd/osd-state.js';
-import type { OffboardStateSnapshot, ProfileInfo } from '../vehicle/index.js';
+import type { OffboardReport as VehicleOffboardReport, OffboardStateSnapshot, ProfileInfo } from '../vehicle/index.js';
 
 export interface ControllerFlags {
   tracking_started: boolean;
@@ -24,19 +24,8 @@ export interface OffboardState {
   profile_name: string;
 }
 
-export interface OffboardReport {
-  status: 'success' | 'failure';
-  details: {
-    steps: string[];
-    errors: string[];
-    warnings: string[];
-    /** The controller's flags without a vehicle link; the vehicle's state (phase, link, mode, armed) with one. */
-    initial_state: OffboardState | OffboardStateSnapshot;
-    final_state: OffboardState | OffboardStateSnapshot;
-    execution_time_ms: number;
-  };
-  was_active?: boolean;
-}
+/** The contract's report; the states are the controller's flags without a vehicle link, the vehicle's with one. */
+export type OffboardReport = VehicleOffboardReport<OffboardState | OffboardStateSnapshot>;
 
 export interface AppController {
   /** Live flags; read by /status on every request, so no allocation. */

@@ -43,6 +43,8 @@ export class FlightService {
   /** Reused by the pose loop: no allocation per tick. */
   readonly #pose: CameraPose = { north_m: 0, east_m: 0, alt_m: 0, yaw_deg: 0 };
   #thawTimer: NodeJS.Timeout | null = null;
+  /** Why the link did not open at start, or null. */
+  #startError: string | null = null;
 
   constructor(deps: FlightServiceDeps) {
     this.#d = deps;
@@ -59,8 +61,19 @@ export class FlightService {
     v.on('sim', (e) => this.#push('sim', `${e.kind}: ${e.detail.split('\n')[0]}`));
   }
 
+  /**
+   * Opens the link (for sim: starts the simulated vehicle). A link that
+   * cannot open (port taken, no serial device) leaves the camera serving and
+   * the vehicle side refusing to follow, with the reason in its status.
+   */
   async start(): Promise<void> {
-    await this.vehicle.start();
+    try {
+      await this.vehicle.start();
+    } catch (err) {
+      this.#startError = (err as Error).message;
+      this.#d.log?.(`vehicle: the link did not open (${this.#startError}); serving video without a vehicle`);
+      this.#push('link', `did not open: ${this.#startError}`);
+    }
     this.#poseTimer = setInterval(() => this.#applyPose(), POSE_INTERVAL_MS);
     this.#poseTimer.unref();
   }
@@ -165,7 +178,7 @@ export class FlightService {
 
   status(): Record<string, unknown> {
     const why = this.syntheticCameraWhyNot();
-    return { ...this.vehicle.status(), synthetic_camera_follows: this.#d.config.source.type === 'synthetic' && why === null, synthetic_camera_note: why };
+    return { ...this.vehicle.status(), start_error: this.#startError, synthetic_camera_follows: this.#d.config.source.type === 'synthetic' && why === null, synthetic_camera_note: why };
   }
 
   #push(kind: FlightEvent['kind'], detail: string): void {

@@ -190,7 +190,15 @@ export class VehicleService extends TypedEmitter<VehicleEvents> {
       ...simSettingsFromConfig(this.#c),
       listenHost: '127.0.0.1', listenPort: 0, targetHost: '127.0.0.1', targetPort: this.#link.transport.localPort!,
     };
-    this.#sim = await SimProcess.start(settings, this.#o.simLog);
+    try {
+      this.#sim = await SimProcess.start(settings, this.#o.simLog);
+    } catch (err) {
+      // The camera server runs on without a vehicle; the link stays down and says why.
+      this.#simExit = `did not start: ${(err as Error).message}`;
+      this.#o.log?.(`vehicle: the simulated vehicle ${this.#simExit}`);
+      this.emit('sim', { timestamp: Date.now() / 1000, kind: 'exited', detail: this.#simExit });
+      return;
+    }
     const sim = this.#sim;
     void sim.exited.then((code) => {
       if (this.#closed) return;

@@ -14,16 +14,7 @@ export function testConfig(overrides: Overrides = {}): SkyfeedConfig {
 }
 
 /** mulberry32: reproducible randomness for property tests (the seed is printed on failure by the caller). */
-export function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+export { mulberry32 as rng } from '../../lib/util/mulberry32.js';
 
 export function vehicleState(over: Partial<VehicleState> = {}): VehicleState {
   return { alt_m: 20, roll_deg: 0, pitch_deg: 0, yaw_deg: 0, ground_speed_m_s: 0, vel_fwd_m_s: 0, vel_right_m_s: 0, armed: true, is_offboard: false, ...over };

@@ -10,7 +10,8 @@
 // and the tree's few thousand pixels. Nothing is allocated per frame.
 
 import { CameraPose, DEFAULT_HFOV_DEG, PoseProjection, checkPose } from './camera-pose.js';
-import { TEXEL_M, TEXTURE_MASK, TEXTURE_SHIFT, TEXTURE_SIZE, mulberry32, worldTexture } from './world-texture.js';
+import { TEXEL_M, TEXTURE_MASK, TEXTURE_SHIFT, TEXTURE_SIZE, worldTexture } from './world-texture.js';
+import { mulberry32 } from '../../util/mulberry32.js';
 import { AerialSceneKind, AERIAL_SCENE_KINDS, OccluderSpec, SceneSpec, TargetSpec, sceneSpec, waveAt } from './scene-targets.js';
 
 export interface AerialSceneOptions {

@@ -8,6 +8,7 @@
 // patterns baked in, so a frame costs one memcpy plus drawing the targets and
 // the counter (about 0.1 ms at 640x480 instead of a per-pixel noise loop).
 
+import { mulberry32 as rng } from '../../util/mulberry32.js';
 import { drawText, textWidth, GLYPH_H } from '../../util/bitmap-font.js';
 import { AerialScene, TargetTruth } from './aerial-scene.js';
 import { AERIAL_SCENE_KINDS, AerialSceneKind, sceneSpec } from './scene-targets.js';
@@ -28,17 +29,6 @@ export interface Box {
  */
 const noiseVariants = (width: number, height: number) => (width * height > 640 * 480 * 2 ? 2 : 4);
 
-// Deterministic PRNG (mulberry32): the same scene on every run and machine.
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Smooth value noise: a lattice of random values, bilinearly interpolated.

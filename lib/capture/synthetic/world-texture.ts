@@ -3,6 +3,8 @@
 // Built once per process (≈0.3 s) and shared: 2048² texels packed in a
 // Uint32Array (16 MiB), one read per rendered pixel.
 
+import { mulberry32 } from '../../util/mulberry32.js';
+
 /** Texels per side; a power of two so wrapping is a mask. */
 export const TEXTURE_SIZE = 2048;
 export const TEXTURE_SHIFT = 11;
@@ -20,17 +22,6 @@ export const WORLD_M = TEXTURE_SIZE * TEXEL_M;
 export const CHANNEL_LO = 12;
 export const CHANNEL_HI = 243;
 
-// Deterministic PRNG (mulberry32): the same world on every run and machine.
-export function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** Periodic value noise: a lattice of `TEXTURE_SIZE / cell` random values per side, wrapped, smoothly interpolated. */
 function periodicNoise(cell: number, rand: () => number): (x: number, y: number) => number {

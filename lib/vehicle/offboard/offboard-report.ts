@@ -15,14 +15,15 @@ export interface OffboardStateSnapshot {
   armed: boolean;
 }
 
-export interface OffboardReport {
+/** `S`: the state before and after (the vehicle's snapshot here; the controller's flags without a vehicle). */
+export interface OffboardReport<S = OffboardStateSnapshot> {
   status: 'success' | 'failure';
   details: {
     steps: string[];
     errors: string[];
     warnings: string[];
-    initial_state: OffboardStateSnapshot;
-    final_state: OffboardStateSnapshot;
+    initial_state: S;
+    final_state: S;
     execution_time_ms: number;
   };
   was_active?: boolean;
