@@ -1,0 +1,91 @@
+// Opening the dashboard in real Chromium against a real test server: console
+// errors and page errors collected for the test to check, login through the
+// header form, and readers for what the video panel exposes (data-*).
+
+import { existsSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { Browser, Page } from 'playwright-core';
+import { launchChromium, WEBRTC_LOOPBACK_ARGS } from '../helpers/browser.js';
+import { TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
+import type { InProcessServer } from '../helpers/in-process.js';
+
+interface Owner { fail(message: string): void; teardown(fn: () => unknown): void }
+
+/** Whether this build's server has /ws/telemetry (the other half of issue 14): then its failures count too. */
+const TELEMETRY_ROUTE = existsSync(fileURLToPath(new URL('../../lib/http/routes/ws-telemetry.js', import.meta.url)));
+
+export interface Dashboard {
+  page: Page;
+  /** Console errors and uncaught exceptions seen so far. */
+  errors: string[];
+}
+
+export const launch = (t: Owner): Promise<Browser | null> => launchChromium(t, WEBRTC_LOOPBACK_ARGS);
+
+export async function openDashboard(
+  browser: Browser, srv: InProcessServer, opts: { token?: string | null; width?: number; height?: number; transport?: string } = {},
+): Promise<Dashboard> {
+  const context = await browser.newContext({ viewport: { width: opts.width ?? 1280, height: opts.height ?? 800 } });
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() !== 'error') return;
+    const where = m.location().url;
+    // /ws/telemetry lands with the server half of issue 14; until then the page polls (panels/feed.ts) and the socket's retries are expected.
+    if (/\/ws\/telemetry/.test(m.text()) && !TELEMETRY_ROUTE) return;
+    errors.push(`console: ${m.text()} (${where})`);
+  });
+  page.on('pageerror', (e) => errors.push(`pageerror: ${e.message}`));
+  page.on('dialog', (d) => void d.accept());
+  await page.goto(`${srv.base}/`);
+  const token = opts.token === undefined ? TEST_ADMIN_TOKEN : opts.token;
+  if (token) {
+    await page.waitForSelector('#login:not(.hidden)');
+    await page.fill('#token', token);
+    await page.click('#login button');
+    await page.waitForFunction(`document.getElementById('role').textContent.startsWith('admin')`, undefined, { timeout: 5000 });
+  }
+  if (opts.transport) await page.selectOption('#transport', opts.transport);
+  return { page, errors };
+}
+
+export const frames = async (p: Page) => Number(await p.getAttribute('#video-panel', 'data-frames') ?? 0);
+
+/** Waits until the panel shows `n` more frames over `transport`. */
+export async function waitFrames(p: Page, transport: string, n: number, timeout = 20000): Promise<number> {
+  await p.waitForFunction(`document.getElementById('video-panel').dataset.transport === ${JSON.stringify(transport)}`, undefined, { timeout });
+  const from = await frames(p);
+  await p.waitForFunction(
+    `document.getElementById('video-panel').dataset.transport === ${JSON.stringify(transport)} && Number(document.getElementById('video-panel').dataset.frames) >= ${from + n}`,
+    undefined, { timeout });
+  return frames(p);
+}
+
+export interface Truth { frame_id: number; targets: { id: number; class_name: string; bbox: number[]; visible: boolean }[] }
+
+export async function truth(srv: InProcessServer, frameId?: number): Promise<Truth> {
+  const r = await fetch(`${srv.base}/api/sim/targets${frameId === undefined ? '' : `?frame_id=${frameId}`}`);
+  return await r.json() as Truth;
+}
+
+export function iou(a: number[], b: number[]): number {
+  const x1 = Math.max(a[0], b[0]);
+  const y1 = Math.max(a[1], b[1]);
+  const x2 = Math.min(a[0] + a[2], b[0] + b[2]);
+  const y2 = Math.min(a[1] + a[3], b[1] + b[3]);
+  const i = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
+  return i / (a[2] * a[3] + b[2] * b[3] - i);
+}
+
+/** Frame pixel → page coordinates through the stage's letterboxed picture rect. */
+export async function toPage(p: Page, x: number, y: number, frameW = 640, frameH = 480): Promise<{ x: number; y: number }> {
+  const r = (await p.locator('#stage').boundingBox())!;
+  const s = Math.min(r.width / frameW, r.height / frameH);
+  const ox = r.x + (r.width - frameW * s) / 2;
+  const oy = r.y + (r.height - frameH * s) / 2;
+  return { x: ox + x * s, y: oy + y * s };
+}
+
+export async function json(srv: InProcessServer, path: string): Promise<any> {
+  return (await fetch(`${srv.base}${path}`)).json();
+}
