@@ -61,7 +61,7 @@ export async function waitFrames(p: Page, transport: string, n: number, timeout 
   return frames(p);
 }
 
-export interface Truth { frame_id: number; targets: { id: number; class_name: string; bbox: number[]; visible: boolean }[] }
+export interface Truth { frame_id: number; timestamp: number; targets: { id: number; class_name: string; bbox: number[]; visible: boolean }[] }
 
 export async function truth(srv: InProcessServer, frameId?: number): Promise<Truth> {
   const r = await fetch(`${srv.base}/api/sim/targets${frameId === undefined ? '' : `?frame_id=${frameId}`}`);
@@ -77,13 +77,17 @@ export function iou(a: number[], b: number[]): number {
   return i / (a[2] * a[3] + b[2] * b[3] - i);
 }
 
-/** Frame pixel → page coordinates through the stage's letterboxed picture rect. */
-export async function toPage(p: Page, x: number, y: number, frameW = 640, frameH = 480): Promise<{ x: number; y: number }> {
+/** Frame pixel → page coordinates through the stage's letterboxed picture rect (read once). */
+export async function pageMapper(p: Page, frameW = 640, frameH = 480): Promise<(x: number, y: number) => { x: number; y: number }> {
   const r = (await p.locator('#stage').boundingBox())!;
   const s = Math.min(r.width / frameW, r.height / frameH);
   const ox = r.x + (r.width - frameW * s) / 2;
   const oy = r.y + (r.height - frameH * s) / 2;
-  return { x: ox + x * s, y: oy + y * s };
+  return (x, y) => ({ x: ox + x * s, y: oy + y * s });
+}
+
+export async function toPage(p: Page, x: number, y: number): Promise<{ x: number; y: number }> {
+  return (await pageMapper(p))(x, y);
 }
 
 export async function json(srv: InProcessServer, path: string): Promise<any> {
