@@ -5,6 +5,7 @@
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
+import sharp from 'sharp';
 import { launchChromium, WEBRTC_LOOPBACK_ARGS } from '../helpers/browser.js';
 import { TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
 import type { InProcessServer } from '../helpers/in-process.js';
@@ -92,4 +93,42 @@ export async function toPage(p: Page, x: number, y: number): Promise<{ x: number
 
 export async function json(srv: InProcessServer, path: string): Promise<any> {
   return (await fetch(`${srv.base}${path}`)).json();
+}
+
+/**
+ * Drags a box over the synthetic car and waits for the page's start_tracking outcome (its text).
+ * The car moves (≈40 px/s) and on this 2-core machine each input event is a round trip of 100-400 ms,
+ * so the box leads the car by its velocity (from the truth history) times the measured cost of the calls.
+ */
+export async function dragOnCar(t: { comment(...m: unknown[]): void }, page: Page, srv: InProcessServer): Promise<string | null> {
+  const map = await pageMapper(page);
+  let c0 = performance.now();
+  await page.mouse.move(5, 5);
+  const perCall = performance.now() - c0;
+  c0 = performance.now();
+  const now = await truth(srv);
+  const past = await truth(srv, now.frame_id - 10);
+  const car = now.targets.find((x) => x.class_name === 'car')!;
+  const carPast = past.targets.find((x) => x.class_name === 'car')!;
+  const dt = now.timestamp - past.timestamp;
+  const lead = (performance.now() - c0) / 1000 + (4 * perCall) / 1000;
+  const [x, y, w, h] = car.bbox;
+  const vx = (x - carPast.bbox[0]) / dt;
+  const vy = (y - carPast.bbox[1]) / dt;
+  const a = map(x + vx * lead, y + vy * lead);
+  const b = map(x + w + vx * lead, y + h + vy * lead);
+  await page.evaluate(`document.getElementById('command-result').dataset.command = ''`);
+  await page.mouse.move(a.x, a.y);
+  await page.mouse.down();
+  await page.mouse.move(b.x, b.y);
+  await page.mouse.up();
+  t.comment(`car ${car.bbox} at frame ${now.frame_id}, velocity ${vx.toFixed(0)},${vy.toFixed(0)} px/s, lead ${lead.toFixed(2)} s`);
+  await page.waitForFunction(`document.getElementById('command-result').dataset.command === 'start_tracking'`);
+  return page.textContent('#command-result');
+}
+
+/** A screenshot for docs/, quantized to 16 colours (the camera's noise makes a full-colour PNG ~700 KB). */
+export async function screenshot(page: Page, file: string): Promise<void> {
+  const png = await page.screenshot();
+  await sharp(png).png({ palette: true, colors: 16, compressionLevel: 9, effort: 10, dither: 0 }).toFile(file);
 }

@@ -5,7 +5,7 @@
 
 import t from 'tap';
 import { startInProcess } from '../helpers/in-process.js';
-import { iou, json, launch, openDashboard, pageMapper, toPage, truth, waitFrames } from './dashboard.js';
+import { dragOnCar, iou, json, launch, openDashboard, toPage, truth, waitFrames } from './dashboard.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -15,40 +15,12 @@ t.test('dragging a box on the car tracks it; smart clicks select or explain', as
   if (!browser) return;
   const { page, errors } = await openDashboard(browser, srv, { transport: 'ws' });
   await waitFrames(page, 'ws', 5);
-  // The car moves (≈40 px/s) and this 2-core machine makes each input event a round trip of 100-400 ms, so the
-  // drag leads the car by its velocity (from the truth history) times the measured cost of the calls.
-  const map = await pageMapper(page);
-  const dragOnCar = async () => {
-    let c0 = performance.now();
-    await page.mouse.move(5, 5);
-    const perCall = performance.now() - c0;
-    c0 = performance.now();
-    const now = await truth(srv);
-    const past = await truth(srv, now.frame_id - 10);
-    const car = now.targets.find((x) => x.class_name === 'car')!;
-    const carPast = past.targets.find((x) => x.class_name === 'car')!;
-    const dt = now.timestamp - past.timestamp;
-    const lead = (performance.now() - c0) / 1000 + (4 * perCall) / 1000;
-    const [x, y, w, h] = car.bbox;
-    const vx = (x - carPast.bbox[0]) / dt;
-    const vy = (y - carPast.bbox[1]) / dt;
-    const a = map(x + vx * lead, y + vy * lead);
-    const b = map(x + w + vx * lead, y + h + vy * lead);
-    await page.evaluate(`document.getElementById('command-result').dataset.command = ''`);
-    await page.mouse.move(a.x, a.y);
-    await page.mouse.down();
-    await page.mouse.move(b.x, b.y);
-    await page.mouse.up();
-    t.comment(`car ${car.bbox} at frame ${now.frame_id}, velocity ${vx.toFixed(0)},${vy.toFixed(0)} px/s, lead ${lead.toFixed(2)} s`);
-    await page.waitForFunction(`document.getElementById('command-result').dataset.command === 'start_tracking'`);
-    return page.textContent('#command-result');
-  };
   // Under load the server may refuse a start because the camera overwrote the frame (its reason is shown): an operator drags again.
-  let started = await dragOnCar();
+  let started = await dragOnCar(t, page, srv);
   let retried = false;
   for (let i = 0; i < 2 && /overwrote the frame/.test(started ?? ''); i += 1) {
     retried = true;
-    started = await dragOnCar();
+    started = await dragOnCar(t, page, srv);
   }
   // Chromium logs the refused attempt's 409 as a console error: that one is the server's answer, not a page fault.
   if (retried) errors.splice(0, errors.length, ...errors.filter((e) => !/status of 409 .*\/commands\/start_tracking/.test(e)));

@@ -35,7 +35,7 @@ export const mountVideo: MountPanel = (el, ctx) => {
       <option value="auto">auto</option><option value="webrtc">WebRTC</option><option value="ws">WebSocket</option><option value="mjpeg">MJPEG</option>
     </select>
     <span id="vstat" class="pill">—</span>
-    <button id="fullscreen" type="button" title="full screen (F)">⛶</button></div>
+    <button id="fullscreen" type="button" title="full screen (F)">full screen</button></div>
     <div id="stage" class="stage"></div>
     <div id="video-msg" class="msg"></div>`;
   const stage = el.querySelector<HTMLDivElement>('#stage')!;
