@@ -25,6 +25,8 @@ export class WebRtcTransport implements Transport {
   // Receiver delay (jitter buffer) and half the round trip, from getStats, in ms.
   #bufferMs = 0;
   #halfRttMs = 0;
+  // False until getStats has reported the jitter buffer: no estimate before that.
+  #measured = false;
   #gotFrame = false;
   #closed = false;
   #vfc = 0;
@@ -123,6 +125,7 @@ export class WebRtcTransport implements Transport {
     report.forEach((s: any) => {
       if (s.type === 'inbound-rtp' && s.kind === 'video' && s.jitterBufferEmittedCount > 0) {
         this.#bufferMs = (s.jitterBufferDelay / s.jitterBufferEmittedCount) * 1000;
+        this.#measured = true;
       } else if (s.type === 'candidate-pair' && s.nominated && typeof s.currentRoundTripTime === 'number') {
         this.#halfRttMs = (s.currentRoundTripTime * 1000) / 2;
       }
@@ -135,7 +138,7 @@ export class WebRtcTransport implements Transport {
 
   /** Network half-RTT + jitter buffer: an estimate (the encoder's own delay is not visible here). */
   latencyMs(): number | null {
-    return this.#gotFrame ? this.#bufferMs + this.#halfRttMs : null;
+    return this.#measured ? this.#bufferMs + this.#halfRttMs : null;
   }
 
   #fail(reason: string): void {
