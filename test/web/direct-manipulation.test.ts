@@ -5,7 +5,7 @@
 
 import t from 'tap';
 import { startInProcess } from '../helpers/in-process.js';
-import { dragOnCar, iou, json, launch, openDashboard, toPage, truth, waitFrames } from './dashboard.js';
+import { iou, trackCar, json, launch, openDashboard, toPage, truth, waitFrames } from './dashboard.js';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -15,15 +15,7 @@ t.test('dragging a box on the car tracks it; smart clicks select or explain', as
   if (!browser) return;
   const { page, errors } = await openDashboard(browser, srv, { transport: 'ws' });
   await waitFrames(page, 'ws', 5);
-  // Under load the server may refuse a start because the camera overwrote the frame (its reason is shown): an operator drags again.
-  let started = await dragOnCar(t, page, srv);
-  let retried = false;
-  for (let i = 0; i < 2 && /overwrote the frame/.test(started ?? ''); i += 1) {
-    retried = true;
-    started = await dragOnCar(t, page, srv);
-  }
-  // Chromium logs the refused attempt's 409 as a console error: that one is the server's answer, not a page fault.
-  if (retried) errors.splice(0, errors.length, ...errors.filter((e) => !/status of 409 .*\/commands\/start_tracking/.test(e)));
+  const started = await trackCar(t, page, srv, errors);
   t.equal(await page.getAttribute('#command-result', 'data-ok'), 'true', `started: ${started}`);
   await sleep(1500);
   const td = await json(srv, '/telemetry/tracker_data');

@@ -7,7 +7,7 @@
 import path from 'node:path';
 import t from 'tap';
 import { startInProcess } from '../helpers/in-process.js';
-import { dragOnCar, launch, openDashboard, screenshot, waitFrames } from './dashboard.js';
+import { trackCar, launch, openDashboard, screenshot, waitFrames } from './dashboard.js';
 
 const shots = process.env.SKYFEED_SCREENSHOTS;
 
@@ -18,11 +18,8 @@ t.test('offboard in simulation: setpoints change in the telemetry panel', async 
   const { page, errors } = await openDashboard(browser, srv, { transport: 'ws' });
   await waitFrames(page, 'ws', 5);
   await page.waitForFunction(`document.querySelector('#t-vehicle [data-key="connected"]')?.textContent === 'yes'`, undefined, { timeout: 15000 });
-  let started = await dragOnCar(t, page, srv);
-  // The server may refuse a start under load (the camera overwrote the frame): drag again, as an operator would.
-  if (/overwrote the frame/.test(started ?? '')) started = await dragOnCar(t, page, srv);
+  const started = await trackCar(t, page, srv, errors);
   t.match(started, /^start_tracking: tracking /, String(started));
-  errors.splice(0, errors.length, ...errors.filter((e) => !/status of 409 .*\/commands\/start_tracking/.test(e)));
   await page.waitForFunction(`document.querySelector('#t-tracker [data-key="usable"]')?.textContent === 'yes'`, undefined, { timeout: 10000 });
   await page.keyboard.press('o');
   await page.waitForFunction(`document.getElementById('command-result').dataset.command === 'start_offboard_mode'`, undefined, { timeout: 15000 });
