@@ -61,6 +61,8 @@ export const mountControls: MountPanel = (el, ctx) => {
     if (e.ctrlKey || e.metaKey || e.altKey) return;
     const t = e.target as HTMLElement | null;
     if (t && /^(INPUT|TEXTAREA|SELECT)$/.test(t.tagName)) return;
+    // Esc in an open dialog (About) closes the dialog; it must not also stop tracking.
+    if (document.querySelector('dialog[open]')) return;
     if (e.key === 'f' || e.key === 'F') {
       const stage = document.getElementById('stage');
       if (stage) {
