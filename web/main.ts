@@ -10,6 +10,7 @@ import { mountTelemetry } from './panels/telemetry-panel.js';
 import { mountCharts } from './panels/charts-panel.js';
 import { mountConfig } from './config/config-panel.js';
 import { mountAbout } from './panels/about-panel.js';
+import { startFallbackPoll } from './panels/feed.js';
 
 const $ = (id: string) => document.getElementById(id)!;
 
@@ -60,7 +61,8 @@ function mountLogin(ctx: AppContext): void {
 function mountConnection(ctx: AppContext): void {
   const pill = $('conn');
   ctx.telemetry.onConnection((c) => {
-    pill.textContent = c ? 'live' : 'reconnecting…';
+    // While the socket is down the panels poll the REST endpoints (panels/feed.ts).
+    pill.textContent = c ? 'live' : 'polling';
     pill.className = `pill ${c ? 'ok' : 'warn'}`;
   });
 }
@@ -83,6 +85,7 @@ async function boot(): Promise<void> {
   }
   await ctx.refreshWho();
   ctx.telemetry.start();
+  startFallbackPoll(ctx);
 }
 
 void boot();
