@@ -114,8 +114,10 @@ t.test('the page at / switches to WebRTC and plays H.264 in Chromium', async (t)
   const page = await browser.newPage();
   await page.goto(`${srv.base}/`);
   await page.selectOption('#transport', 'webrtc');
-  await page.waitForFunction(`(() => { const v = document.getElementById('rtc'); return v.videoWidth === 640 && v.videoHeight === 480 && v.currentTime > 0.5; })()`,
-    undefined, { timeout: 15000 });
+  // The dashboard's video panel holds the WebRTC <video> and says which transport shows.
+  await page.waitForFunction(`(() => { const p = document.getElementById('video-panel'); const v = p && p.querySelector('video');
+    return !!v && p.dataset.transport === 'webrtc' && v.videoWidth === 640 && v.videoHeight === 480 && v.currentTime > 0.5; })()`,
+  undefined, { timeout: 15000 });
   t.pass('the <video> plays 640x480');
   t.equal((await call(srv.base, 'GET', '/status')).body.clients.webrtc, 1);
   t.equal((await call(srv.base, 'GET', '/stats')).body.http_connections, 0, 'the MJPEG stream was stopped');
