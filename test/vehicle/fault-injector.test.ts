@@ -60,12 +60,12 @@ t.test('video freeze: the loss policy runs to its action (land) on time', async 
   const land = (await h.svc.sim!.journal()).filter((e) => e.kind === 'mode_command').at(-1)!;
   t.match(land, { requested: 'Land', result: 'ACCEPTED', last_setpoint_zero: true });
   const ms = land.at_ms - at;
-  t.ok(ms >= 1450 && ms <= 1900, `Land requested ${ms.toFixed(0)} ms after the freeze (action_after_s 1.5)`);
+  t.ok(ms >= 1400 && ms <= 2500, `Land requested ${ms.toFixed(0)} ms after the freeze (action_after_s 1.5)`);
   t.same(losses, ['tracking>lost', 'lost>holding', 'holding>action']);
   t.match(h.transitions.at(-1), { reason: /^target_lost: / });
   const zero = (await h.svc.sim!.journal()).find((e) => e.kind === 'zero_after_motion' && e.at_ms > at)!;
   // The ≤ 100 ms target is measured by bench/vehicle/closed-loop.ts; a test only checks it is prompt.
-  t.ok(zero.at_ms - at <= 300, `first zero setpoint ${(zero.at_ms - at).toFixed(0)} ms after the freeze`);
+  t.ok(zero.at_ms - at <= 600, `first zero setpoint ${(zero.at_ms - at).toFixed(0)} ms after the freeze`);
 });
 
 t.test('corrupted tracker output: refused, counted, and the loss policy ends in hover (Hold)', async (t) => {

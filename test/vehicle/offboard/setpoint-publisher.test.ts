@@ -17,7 +17,7 @@ t.test('streams neutral at the rate, then the source\'s commands; a command olde
   p.start('velocity_body');
   await sleep(1000);
   const n = sent.length;
-  t.ok(n >= 19 && n <= 22, `${n} setpoints in 1 s at 20 Hz`);
+  t.ok(n >= 16 && n <= 23, `${n} setpoints in 1 s at 20 Hz`);
   t.ok(sent.every((s) => s.sp.kind === 'velocity_body' && s.sp.fwd === 0), 'all neutral');
   let commandAt = performance.now();
   const cmd: Setpoint = { kind: 'velocity_body', fwd: 0.3, right: 0, down: 0, yawspeed_deg_s: 0 };
@@ -35,7 +35,7 @@ t.test('streams neutral at the rate, then the source\'s commands; a command olde
   t.equal((sent.at(-1)!.sp as { fwd: number }).fwd, 0.5, 'a command beyond the limits is clamped at the last moment');
   t.ok(p.stats().clamped >= 1);
   const gaps = sent.slice(1).map((s, i) => s.at - sent[i].at);
-  t.ok(Math.max(...gaps) < 150, `largest gap ${Math.max(...gaps).toFixed(0)} ms`);
+  t.ok(Math.max(...gaps) < 300, `largest gap ${Math.max(...gaps).toFixed(0)} ms`);
 });
 
 t.test('3 failed sends in a row call onFailureLimit once; a success in between resets the count', async (t) => {

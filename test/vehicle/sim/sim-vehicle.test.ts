@@ -69,7 +69,7 @@ t.test('refuses OFFBOARD without a setpoint stream, accepts it after one, falls 
   const stopped = performance.now();
   t.ok(await until(() => sim.stats().mode_text === 'Hold', 1500), 'fell back to Hold');
   const ms = performance.now() - stopped;
-  t.ok(ms >= 450 && ms < 1000, `after ${ms.toFixed(0)} ms without setpoints (timeout 500 ms)`);
+  t.ok(ms >= 400 && ms < 1500, `after ${ms.toFixed(0)} ms without setpoints (timeout 500 ms)`);
   const change = sim.journal().filter((e) => e.kind === 'mode_change').at(-1)!;
   t.match(change, { from: 'Offboard', to: 'Hold', reason: /setpoints lost/ });
   const cmds = sim.journal().filter((e) => e.kind === 'mode_command');
