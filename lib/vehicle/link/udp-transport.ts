@@ -21,6 +21,8 @@ export class UdpTransport implements Transport {
   readonly #port: number;
   /** The socket; null before open(). */
   #socket: dgram.Socket | null = null;
+  /** The port bound, while bound. */
+  #boundPort: number | null = null;
   /** Where send() goes (udpin: the followed sender). */
   #peer: PeerAddress | null = null;
   /** udpout: the peer was reported unreachable since the previous send. */
@@ -40,8 +42,9 @@ export class UdpTransport implements Transport {
     return this.#peer;
   }
 
+  /** Read from a copy taken at bind: address() throws on a socket that failed to bind or is closed, and /status asks at any time. */
   get localPort(): number | null {
-    return this.#socket ? this.#socket.address().port : null;
+    return this.#boundPort;
   }
 
   async open(onData: (data: Buffer, from: PeerAddress | null) => void, onError: (err: Error) => void): Promise<void> {
@@ -59,6 +62,7 @@ export class UdpTransport implements Transport {
       const bindHost = this.#mode === 'in' ? this.#host : undefined;
       socket.bind(this.#mode === 'in' ? this.#port : 0, bindHost, () => {
         socket.off('error', reject);
+        this.#boundPort = socket.address().port;
         resolve();
       });
     });
@@ -89,6 +93,7 @@ export class UdpTransport implements Transport {
   }
 
   close(): Promise<void> {
+    this.#boundPort = null;
     this.#closed ??= new Promise((resolve) => {
       const s = this.#socket;
       if (!s) return resolve();
