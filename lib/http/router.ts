@@ -94,7 +94,18 @@ export class Router {
     const changesState = method !== 'get';
     this.app[method](path, (res, req) => {
       const who = this.#check(res, req, access, changesState);
-      if (who) handler(res, req, who);
+      if (!who) return;
+      try {
+        handler(res, req, who);
+      } catch (err) {
+        // A bug in one handler answers 500 instead of ending the process (and every viewer's stream with it).
+        console.error(`skyfeed: ${method.toUpperCase()} ${path} failed:`, err);
+        try {
+          sendError({ res, aborted: false, cors: [] }, 'SKYFEED_ERR_INTERNAL', 'internal error; see the server log');
+        } catch {
+          // the handler had already answered or the client left
+        }
+      }
     });
   }
 
