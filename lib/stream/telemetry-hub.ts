@@ -51,6 +51,8 @@ export class TelemetryHub {
   #sent = 0;
   #dropped = 0;
   #built = 0;
+  /** Ticks whose message could not be built (logged once). */
+  #buildErrors = 0;
   #closed = false;
 
   constructor(build: () => string, maxBuffered: number) {
@@ -120,7 +122,14 @@ export class TelemetryHub {
   }
 
   #tick(subs: Set<Sub>): void {
-    const msg = this.#build();
+    let msg: string;
+    try {
+      msg = this.#build();
+    } catch (err) {
+      // A tick runs in a timer: a throw here would end the process. Skip the tick, say so once.
+      if (this.#buildErrors++ === 0) console.error('skyfeed: telemetry message failed to build:', err);
+      return;
+    }
     this.#built++;
     for (const s of subs) {
       if (s.sink.getBufferedAmount() > this.#maxBuffered) {

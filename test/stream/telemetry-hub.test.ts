@@ -86,3 +86,19 @@ t.test('close ends every socket with the code once and refuses new ones', async 
   await pause(200);
   t.equal(a.got.length, n, 'no ticks after close');
 });
+
+t.test('a message that fails to build skips the tick instead of throwing out of the timer', async (t) => {
+  let fail = true;
+  const hub = new TelemetryHub(() => {
+    if (fail) throw new Error('boom');
+    return '{}';
+  }, 1024);
+  t.teardown(() => hub.close());
+  const got: string[] = [];
+  hub.add({ getBufferedAmount: () => 0, send: (m: string) => { got.push(m); return 1; }, end: () => {} } as never, 10, 'a');
+  await new Promise((r) => setTimeout(r, 250));
+  t.equal(got.length, 0, 'nothing sent while the build fails');
+  fail = false;
+  await new Promise((r) => setTimeout(r, 250));
+  t.ok(got.length > 0, `sent again once it builds (${got.length})`);
+});
