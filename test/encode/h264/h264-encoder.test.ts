@@ -211,7 +211,10 @@ t.test('ffmpeg dies with the process that started it (setpriv --pdeathsig KILL)'
   });
   const alive = (p: number) => { try { process.kill(p, 0); return true; } catch { return false; } };
   t.ok(alive(pid), 'ffmpeg runs');
-  t.equal(readFileSync(`/proc/${pid}/comm`, 'utf8').trim(), 'ffmpeg', 'setpriv exec\'d ffmpeg under the same pid');
+  // setpriv execs ffmpeg under its own pid a moment after the spawn reports the pid: wait for it.
+  const comm = () => { try { return readFileSync(`/proc/${pid}/comm`, 'utf8').trim(); } catch { return ''; } };
+  await until(() => comm() === 'ffmpeg', 3000, 'setpriv to exec ffmpeg');
+  t.equal(comm(), 'ffmpeg', 'setpriv exec\'d ffmpeg under the same pid');
   owner.kill('SIGKILL');
   await until(() => !alive(pid) || readFileSync(`/proc/${pid}/stat`, 'utf8').split(' ')[2] === 'Z', 3000, 'ffmpeg to die');
   t.pass('ffmpeg died with its owner');
