@@ -103,6 +103,7 @@ export interface RestreamTargetConfig {
   /** Default 1200. */
   mtu?: number;
   viewer_url?: string;
+  srtp?: { suite: 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32'; key_file: string };
 }
 
 export interface RestreamConfig {

@@ -26,13 +26,13 @@ async function freeUdpPort(): Promise<number> {
   return port;
 }
 
-/** ffmpeg receiving RTP described by an SDP file and decoding `frames` frames to gray raw video on stdout. */
-function ffmpegReceiver(port: number, pt: number, frames: number) {
+/** ffmpeg receiving RTP (SRTP with `crypto`) described by an SDP file and decoding `frames` frames to gray raw video on stdout. */
+function ffmpegReceiver(port: number, pt: number, frames: number, crypto?: string) {
   const dir = mkdtempSync(path.join(tmpdir(), 'skyfeed-sdp-'));
   const sdp = path.join(dir, 'in.sdp');
   writeFileSync(sdp, [
     'v=0', 'o=- 0 0 IN IP4 127.0.0.1', 's=skyfeed restream test', 'c=IN IP4 127.0.0.1', 't=0 0',
-    `m=video ${port} RTP/AVP ${pt}`, `a=rtpmap:${pt} H264/90000`, `a=fmtp:${pt} packetization-mode=1`, '',
+    `m=video ${port} RTP/AVP ${pt}`, `a=rtpmap:${pt} H264/90000`, `a=fmtp:${pt} packetization-mode=1`, ...(crypto ? [`a=crypto:1 ${crypto}`] : []), '',
   ].join('\n'));
   const proc = spawnTied('ffmpeg', [
     '-hide_banner', '-nostats', '-protocol_whitelist', 'file,udp,rtp', '-i', sdp,
@@ -131,4 +131,38 @@ t.test('the config file decides where video goes: the API cannot change restream
   const r = await call(srv.base, 'PUT', '/api/config/restream/targets', { value: [{ label: 'x', type: 'rtp', host: '203.0.113.9', video_port: 5004, payload_type: 96 }] });
   t.equal(r.status, 403);
   t.equal(r.body.code, 'SKYFEED_ERR_CONFIG_FILE_ONLY');
+});
+
+t.test('SRTP on the hop: ffmpeg with the key decodes; with another key it decodes nothing; a missing key file is a failing target', async (t) => {
+  const dir = mkdtempSync(path.join(tmpdir(), 'skyfeed-srtp-'));
+  const key = Buffer.from(Array.from({ length: 30 }, (_, i) => (i * 37 + 11) & 0xff)).toString('base64');
+  const keyFile = path.join(dir, 'hop.key');
+  writeFileSync(keyFile, `${key}\n`, { mode: 0o600 });
+  const goodPort = await freeUdpPort();
+  const badPort = await freeUdpPort();
+  const srtp = { suite: 'AES_CM_128_HMAC_SHA1_80', key_file: keyFile };
+  const good = ffmpegReceiver(goodPort, 96, 30, `AES_CM_128_HMAC_SHA1_80 inline:${key}`);
+  const wrongKey = Buffer.alloc(30, 1).toString('base64');
+  const bad = ffmpegReceiver(badPort, 96, 30, `AES_CM_128_HMAC_SHA1_80 inline:${wrongKey}`);
+  t.teardown(() => { good.proc.kill('SIGKILL'); bad.proc.kill('SIGKILL'); });
+  const srv = await startInProcess(t, {
+    restream: {
+      targets: [
+        { label: 'good', type: 'rtp', host: '127.0.0.1', video_port: goodPort, payload_type: 96, srtp },
+        { label: 'bad', type: 'rtp', host: '127.0.0.1', video_port: badPort, payload_type: 96, srtp },
+        { label: 'nokey', type: 'rtp', host: '127.0.0.1', video_port: badPort, payload_type: 96, srtp: { ...srtp, key_file: path.join(dir, 'absent.key') } },
+      ],
+    },
+  });
+  const code = await Promise.race([good.exited, new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), 25000))]);
+  t.equal(code, 0, 'ffmpeg with the key decoded 30 frames');
+  t.equal(good.bytes(), 30 * 640 * 480);
+  const list = (await call(srv.base, 'GET', '/api/restream')).body.targets;
+  const bySrtp = Object.fromEntries(list.map((x: { label: string }) => [x.label, x]));
+  t.equal(bySrtp.good.srtp, 'AES_CM_128_HMAC_SHA1_80');
+  t.ok(bySrtp.bad.packets > 30, `the wrong-key receiver got ${bySrtp.bad.packets} packets`);
+  t.equal(bad.bytes(), 0, 'and decoded none of them');
+  t.equal(bySrtp.nokey.state, 'failing');
+  t.match(bySrtp.nokey.last_error, /absent\.key: ENOENT/);
+  t.equal(bySrtp.nokey.packets, 0);
 });

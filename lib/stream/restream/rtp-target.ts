@@ -8,10 +8,12 @@
 
 import dgram from 'node:dgram';
 import { lookup } from 'node:dns/promises';
+import { readFile } from 'node:fs/promises';
 import { randomInt } from 'node:crypto';
 import type { AccessUnit, AccessUnitSource } from '../../encode/h264/index.js';
 import { PacketSlab } from './packet-slab.js';
 import { H264RtpPacketizer, type PacketSink } from './rtp-packetizer.js';
+import { SrtpProtector } from './srtp-protector.js';
 import type { RestreamState, RestreamTargetSpec, RestreamTargetStatus } from './target-spec.js';
 
 export interface RtpTargetOptions {
@@ -35,11 +37,13 @@ export const RTP_TARGET_DEFAULTS: RtpTargetOptions = {
 /** RTP's video clock (RFC 6184 §5.1). */
 const CLOCK_HZ_PER_MS = 90;
 
-/** Hands packet slots to the packetizer and sends each as it is committed. */
+/** Hands packet slots to the packetizer and sends each as it is committed (SRTP-protected when keyed). */
 class SendingSink implements PacketSink {
   readonly buf: Buffer;
 
-  constructor(readonly slab: PacketSlab, readonly socket: dgram.Socket, readonly onSent: (err: Error | null) => void) {
+  constructor(
+    readonly slab: PacketSlab, readonly socket: dgram.Socket, readonly srtp: SrtpProtector | null, readonly onSent: (err: Error | null) => void,
+  ) {
     this.buf = slab.buf;
   }
 
@@ -47,8 +51,10 @@ class SendingSink implements PacketSink {
     return this.slab.nextSlot();
   }
 
-  commit(length: number): void {
+  commit(rtpLength: number): void {
     const off = this.slab.nextSlot();
+    // The packetizer left room for the tag in the slot (its packets are mtu - tagBytes at most).
+    const length = this.srtp ? this.srtp.protect(this.buf, off, rtpLength) : rtpLength;
     this.slab.commit(length);
     // Offset + length: no copy and no subarray of ours (Node makes one view per datagram).
     this.socket.send(this.buf, off, length, this.onSent);
@@ -107,9 +113,7 @@ export class RtpTarget {
     this.#generation++;
     this.#startedMs = Date.now();
     this.#ssrc = this.spec.ssrc ?? randomInt(1, 0xffffffff);
-    this.#packetizer = new H264RtpPacketizer({
-      payloadType: this.spec.payload_type, ssrc: this.#ssrc, maxPacketBytes: this.spec.mtu, initialSeq: randomInt(0, 0x10000),
-    });
+    this.#packetizer = null;
     this.#tsBase = randomInt(0, 0xffffffff);
     this.#firstCaptureMs = -1;
     this.#lastElapsedMs = 0;
@@ -144,7 +148,7 @@ export class RtpTarget {
     const s = this.spec;
     return {
       label: s.label, type: s.type, host: s.host, address: this.#address, video_port: s.video_port, payload_type: s.payload_type,
-      ssrc: this.#ssrc, viewer_url: s.viewer_url ?? null, state: this.#state(), started_ms: this.#startedMs,
+      ssrc: this.#ssrc, viewer_url: s.viewer_url ?? null, srtp: s.srtp?.suite ?? null, state: this.#state(), started_ms: this.#startedMs,
       packets: this.#packets, bytes: this.#bytes, access_units: this.#accessUnits, dropped_access_units: this.#dropped,
       in_flight: this.#sink?.slab.inFlight ?? 0, errors: this.#errors, last_error: this.#lastError, last_error_ms: this.#lastErrorMs,
     };
@@ -164,7 +168,19 @@ export class RtpTarget {
   async #open(generation: number): Promise<void> {
     let address: string;
     let family: number;
+    let srtp: SrtpProtector | null = null;
     try {
+      if (this.spec.srtp) {
+        // Read at every start: a rotated key file takes effect on the next start.
+        const text = await readFile(this.spec.srtp.key_file, 'utf8').catch((err: NodeJS.ErrnoException) => {
+          throw Object.assign(new Error(`SRTP key file ${this.spec.srtp!.key_file}: ${err.code ?? err.message}`), { code: 'SRTP_KEY' });
+        });
+        try {
+          srtp = new SrtpProtector(this.spec.srtp.suite, text);
+        } catch (err) {
+          throw Object.assign(new Error(`SRTP key file ${this.spec.srtp.key_file}: ${(err as Error).message}`), { code: 'SRTP_KEY' });
+        }
+      }
       ({ address, family } = await lookup(this.spec.host));
     } catch (err) {
       if (generation === this.#generation) this.#openFailure(err as Error);
@@ -174,7 +190,10 @@ export class RtpTarget {
     this.#address = address;
     const socket = dgram.createSocket(family === 6 ? 'udp6' : 'udp4');
     const slab = new PacketSlab(this.#o.slots, this.spec.mtu);
-    const sink = new SendingSink(slab, socket, (err) => {
+    const packetizer = new H264RtpPacketizer({
+      payloadType: this.spec.payload_type, ssrc: this.#ssrc, maxPacketBytes: this.spec.mtu - (srtp?.tagBytes ?? 0), initialSeq: randomInt(0, 0x10000),
+    });
+    const sink = new SendingSink(slab, socket, srtp, (err) => {
       // Callbacks of a socket we already closed land here too: only the current one counts.
       if (this.#sink !== sink) return;
       const length = slab.release();
@@ -196,14 +215,16 @@ export class RtpTarget {
       }
       this.#openFailed = false;
       this.#sink = sink;
-      this.#o.log(`restream ${this.spec.label}: sending RTP to ${address}:${this.spec.video_port}`);
+      this.#packetizer = packetizer;
+      this.#o.log(`restream ${this.spec.label}: sending ${srtp ? 'SRTP' : 'RTP'} to ${address}:${this.spec.video_port}`);
     });
   }
 
   #openFailure(err: Error): void {
     this.#openFailed = true;
     this.#recordError(err);
-    this.#o.log(`restream ${this.spec.label}: cannot reach ${this.spec.host}: ${err.message}; retrying in ${this.#o.retryMs} ms`);
+    this.#lastError = err.message;
+    this.#o.log(`restream ${this.spec.label}: cannot start: ${err.message}; retrying in ${this.#o.retryMs} ms`);
     const generation = this.#generation;
     this.#retry = setTimeout(() => {
       this.#retry = null;
@@ -225,6 +246,7 @@ export class RtpTarget {
   #closeSocket(): void {
     const sink = this.#sink;
     this.#sink = null;
+    this.#packetizer = null;
     if (!sink) return;
     try {
       sink.socket.close();

@@ -2,6 +2,7 @@
 // it reports (GET /api/restream, /stats).
 
 import type { RestreamTargetConfig } from '../../config/types.js';
+import type { SrtpSuite } from './srtp-protector.js';
 
 /** Packet size when the config names none: fits any path with IPsec/WireGuard overhead. */
 export const DEFAULT_MTU = 1200;
@@ -27,6 +28,8 @@ export interface RestreamTargetSpec {
   mtu: number;
   /** Where people watch this target (a Janus demo page, a player); shown on the dashboard. */
   viewer_url?: string;
+  /** SRTP on the hop: the suite and a file holding the base64 master key + salt (as Janus's srtpcrypto). */
+  srtp?: { suite: SrtpSuite; key_file: string };
 }
 
 /**
@@ -49,6 +52,8 @@ export interface RestreamTargetStatus {
   payload_type: number;
   ssrc: number;
   viewer_url: string | null;
+  /** The SRTP suite, or null for plain RTP. */
+  srtp: SrtpSuite | null;
   state: RestreamState;
   /** Epoch ms of the last start; null when never started. */
   started_ms: number | null;
