@@ -50,10 +50,7 @@ const viewer = window.viewer = {
     this.timer = setInterval(() => this.sample(), 20);
     await this.post(base + '/' + this.session + '/' + this.handle, { janus: 'message', body: { request: 'watch', id } });
   },
-  async sample() {
-    const s = await this.stats();
-    if (s.framesDecoded > 0 && !this.firstFrameAt) this.firstFrameAt = performance.now();
-  },
+  async sample() { await this.stats(); },
   async poll() {
     while (!this.closed) {
       let ev;
@@ -98,6 +95,9 @@ const viewer = window.viewer = {
       out.frameHeight = r.frameHeight || 0;
       out.packetsLost = r.packetsLost || 0;
     });
+    // Whichever reader sees the first decoded frame first (this or the 20 ms sampler) stamps it.
+    if (out.framesDecoded > 0 && !this.firstFrameAt) this.firstFrameAt = performance.now();
+    out.firstFrameMs = this.firstFrameAt ? this.firstFrameAt - this.startedAt : -1;
     return out;
   },
   async close() {

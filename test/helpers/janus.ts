@@ -16,13 +16,13 @@ import type { NetNs } from './netns.js';
 import { waitFor } from './wait.js';
 
 export interface JanusOptions {
-  /** The mountpoint's video RTP port (default 5004, as shipped). */
+  /** The mountpoint's video RTP port (default: as shipped, 5004). */
   videoPort?: number;
-  /** The mountpoint's RTP payload type (default 96, as shipped). */
+  /** The mountpoint's RTP payload type (default: as shipped, 96). */
   payloadType?: number;
-  /** Janus's HTTP API port (default 8088, as shipped). */
+  /** Janus's HTTP API port (default: as shipped, 8088). */
   httpPort?: number;
-  /** Janus's debug_level 0-7 (default 4, as shipped). */
+  /** Janus's debug_level 0-7 (default: as shipped). */
   debugLevel?: number;
 }
 
@@ -59,12 +59,18 @@ export function janusMissing(): string | null {
   return findExecutable('janus') ? null : 'janus is not installed (apt-get install janus; .ci/run installs it)';
 }
 
-/** Replaces exactly one match of `re` in `text`, failing loudly when deploy/janus no longer has it. */
-function replaceOnce(text: string, re: RegExp, by: string, file: string): string {
+/**
+ * Replaces the one match of `re` in `text` with `by` (kept as shipped when
+ * `by` is undefined), failing loudly when deploy/janus no longer has
+ * exactly one such line.
+ */
+function replaceOnce(text: string, re: RegExp, by: string | undefined, file: string): string {
   const n = text.match(new RegExp(re.source, 'gm'))?.length ?? 0;
   if (n !== 1) throw new Error(`deploy/janus/${file}: expected one match of ${re} to adapt for the test, found ${n}`);
-  return text.replace(new RegExp(re.source, 'm'), by);
+  return by === undefined ? text : text.replace(new RegExp(re.source, 'm'), by);
 }
+
+const opt = (v: number | undefined, line: (v: number) => string) => (v === undefined ? undefined : line(v));
 
 /**
  * A temp copy of deploy/janus adapted to the namespace: configs_folder is
@@ -76,14 +82,14 @@ export function writeJanusConfig(ns: NetNs, o: JanusOptions = {}): string {
   const src = Object.fromEntries(FILES.map((f) => [f, readFileSync(path.join(DEPLOY_JANUS, f), 'utf8')]));
   let core = src['janus.jcfg'];
   core = replaceOnce(core, /^\s*configs_folder = .*$/, `\tconfigs_folder = "${dir}"`, 'janus.jcfg');
-  core = replaceOnce(core, /^\s*debug_level = .*$/, `\tdebug_level = ${o.debugLevel ?? 4}`, 'janus.jcfg');
+  core = replaceOnce(core, /^\s*debug_level = .*$/, opt(o.debugLevel, (v) => `\tdebug_level = ${v}`), 'janus.jcfg');
   core = replaceOnce(core, /^\s*ice_ignore_list = .*$/, `\tice_enforce_list = "${ns.nsIf}"`, 'janus.jcfg');
   let http = src['janus.transport.http.jcfg'];
-  http = replaceOnce(http, /^\s*port = \d+$/, `\tport = ${o.httpPort ?? 8088}`, 'janus.transport.http.jcfg');
+  http = replaceOnce(http, /^\s*port = \d+$/, opt(o.httpPort, (v) => `\tport = ${v}`), 'janus.transport.http.jcfg');
   http = replaceOnce(http, /^\s*#ip = .*$/, `\tip = "${ns.nsAddr}"`, 'janus.transport.http.jcfg');
   let streaming = src['janus.plugin.streaming.jcfg'];
-  streaming = replaceOnce(streaming, /^\s*port = \d+$/, `\t\t\tport = ${o.videoPort ?? 5004}`, 'janus.plugin.streaming.jcfg');
-  streaming = replaceOnce(streaming, /^\s*pt = \d+$/, `\t\t\tpt = ${o.payloadType ?? 96}`, 'janus.plugin.streaming.jcfg');
+  streaming = replaceOnce(streaming, /^\s*port = \d+$/, opt(o.videoPort, (v) => `\t\t\tport = ${v}`), 'janus.plugin.streaming.jcfg');
+  streaming = replaceOnce(streaming, /^\s*pt = \d+$/, opt(o.payloadType, (v) => `\t\t\tpt = ${v}`), 'janus.plugin.streaming.jcfg');
   writeFileSync(path.join(dir, 'janus.jcfg'), core);
   writeFileSync(path.join(dir, 'janus.transport.http.jcfg'), http);
   writeFileSync(path.join(dir, 'janus.plugin.streaming.jcfg'), streaming);
@@ -95,7 +101,8 @@ export async function startJanus(t: Owner, ns: NetNs, o: JanusOptions = {}): Pro
   const missing = janusMissing();
   if (missing) throw new Error(missing);
   const dir = writeJanusConfig(ns, o);
-  const base = `http://${ns.nsAddr}:${o.httpPort ?? 8088}/janus`;
+  const httpPort = o.httpPort ?? Number(/^\s*port = (\d+)$/m.exec(readFileSync(path.join(dir, 'janus.transport.http.jcfg'), 'utf8'))![1]);
+  const base = `http://${ns.nsAddr}:${httpPort}/janus`;
   let out = '';
   let proc: ChildProcess | null = null;
   let exited: Promise<void> = Promise.resolve();

@@ -15,16 +15,40 @@
 
 import t from 'tap';
 import { findExecutable, spawnTied } from '../../lib/util/spawn-tied.js';
+import { call } from '../helpers/http.js';
+import { startInProcess } from '../helpers/in-process.js';
 import { startJanus } from '../helpers/janus.js';
 import { closeViewer, framesInWindow, watchMountpoint } from '../helpers/janus-viewer.js';
 import { createNetNs, netnsUnavailable } from '../helpers/netns.js';
 import { launchChromiumInNetns } from '../helpers/netns-chromium.js';
+import { openMjpeg, rate } from '../helpers/stream-client.js';
 import { FFMPEG_MISSING } from '../helpers/tools.js';
+import { waitFor } from '../helpers/wait.js';
 
 // Janus + Chromium start-up, 5 s + 3 s + 3 s windows and a restart, on a loaded machine.
 t.setTimeout(120000);
 
 const FPS = 30;
+const LABEL = 'janus';
+
+/** The restream target's /stats entry (the contract's fields). */
+interface RestreamStats {
+  label: string; state: string; packets: number; bytes: number; access_units: number; dropped_access_units: number;
+  errors: number; last_error: string | null; last_error_ms: number | null;
+}
+
+async function targetStats(base: string): Promise<RestreamStats> {
+  const s = (await call(base, 'GET', '/stats')).body as { restream?: RestreamStats[] };
+  const target = s.restream?.find((r) => r.label === LABEL);
+  if (!target) throw new Error(`/stats has no restream target ${LABEL}: ${JSON.stringify(s.restream)}`);
+  return target;
+}
+
+const waitState = (base: string, state: string, timeoutMs = 10000, also: (s: RestreamStats) => boolean = () => true) =>
+  waitFor(async () => {
+    const s = await targetStats(base);
+    return s.state === state && also(s) ? s : null;
+  }, `restream target ${LABEL} in state ${state}`, { timeoutMs, everyMs: 100 });
 
 const unavailable = await netnsUnavailable();
 if (unavailable) {
@@ -55,5 +79,74 @@ if (unavailable) {
     t.ok(w.frames >= 140, `>= 140 frames decoded in 5 s (got ${w.frames})`);
     t.equal(w.last.frameWidth, 640, 'the picture is ffmpeg\'s 640x480');
     await closeViewer(page);
+  });
+}
+
+if (!unavailable) {
+  t.test('skyfeed restream -> Janus: watched in Chromium, survives Janus dying, resumes when it is back', async (t) => {
+    const ns = await createNetNs(t);
+    const janus = await startJanus(t, ns);
+    const srv = await startInProcess(t, {
+      source: { type: 'synthetic' },
+      streaming: { width: 640, height: 480, fps: FPS },
+      webrtc: { enabled: true },
+      restream: { targets: [{ label: LABEL, type: 'rtp', host: ns.nsAddr, video_port: 5004, payload_type: 96, autostart: true }] },
+    });
+    const sending = await waitState(srv.base, 'sending', 15000, (s) => s.packets > 0);
+    t.comment(`restream sending: ${sending.packets} packets, ${sending.bytes} bytes so far`);
+    const ctx = await launchChromiumInNetns(t, ns);
+    const diag = () => `\njanus:\n${janus.output().slice(-3000)}`;
+
+    let page = await watchMountpoint(ctx, janus.base, janus.mountpointId);
+    const w = await framesInWindow(page, 5000).catch((err: Error) => {
+      throw new Error(err.message + diag());
+    });
+    const s1 = await targetStats(srv.base);
+    t.comment(`skyfeed -> janus: first frame ${w.first.firstFrameMs.toFixed(0)} ms after watch, ${w.frames} frames in 5 s ` +
+      `(${(w.frames / 5).toFixed(1)} fps), ${w.last.frameWidth}x${w.last.frameHeight}, ${w.last.packetsLost} packets lost; ` +
+      `target: ${s1.packets} packets, ${s1.bytes} bytes, ${s1.access_units} access units, ${s1.dropped_access_units} dropped`);
+    t.ok(w.frames >= 140, `Chromium decodes >= 140 frames in 5 s through Janus (got ${w.frames})`);
+    t.equal(w.last.frameWidth, 640, 'at skyfeed\'s 640x480');
+    t.equal(s1.errors, 0, 'no send errors while Janus is up');
+    await closeViewer(page);
+
+    // A local viewer while Janus dies: the sends are refused (ICMP port
+    // unreachable from the namespace), the camera and its viewers go on.
+    const local = await openMjpeg(`${srv.base}/video_feed`);
+    t.teardown(() => local.close());
+    await waitFor(() => local.received >= 10, 'the local MJPEG viewer\'s first 10 frames', { wake: local.changes });
+    const beforeFrom = Date.now();
+    await waitFor(() => Date.now() - beforeFrom >= 2000, 'a 2 s window of the local viewer with Janus up', { wake: local.changes });
+    const before = rate(local.parts, beforeFrom, Date.now());
+    await janus.kill();
+    const killedAt = Date.now();
+    const failing = await waitState(srv.base, 'failing', 10000, (s) => s.errors > 0);
+    const failingMs = Date.now() - killedAt;
+    // The window is 3 s from the kill (and covers the moment the target went failing).
+    await waitFor(() => Date.now() - killedAt >= 3000, 'a 3 s window of the local viewer after the kill', { wake: local.changes });
+    const after = rate(local.parts, killedAt, killedAt + 3000);
+    const stillFailing = await targetStats(srv.base);
+    t.comment(`local MJPEG viewer: ${before.toFixed(1)} fps over 2 s with Janus up, ${after.toFixed(1)} fps over 3 s after SIGKILL; ` +
+      `target failing ${failingMs} ms after the kill, errors ${stillFailing.errors}, last_error ${stillFailing.last_error}`);
+    t.ok(after >= 0.8 * FPS, `local viewer keeps >= 80 % of ${FPS} fps with Janus dead (${after.toFixed(1)} fps)`);
+    t.equal(failing.state, 'failing', '/stats shows the target failing');
+    t.ok(failing.errors > 0, `with send errors counted (${failing.errors})`);
+    t.equal(stillFailing.state, 'failing', 'and still failing while Janus is gone');
+    t.ok(stillFailing.packets > failing.packets, 'the sender keeps sending while failing (so a restarted Janus gets the stream)');
+
+    // Janus back: the target recovers and a fresh viewer sees the picture.
+    await janus.restart();
+    const restartedAt = Date.now();
+    const back = await waitState(srv.base, 'sending', 10000);
+    t.comment(`target sending again ${Date.now() - restartedAt} ms after Janus answered its API`);
+    t.equal(back.state, 'sending', 'the target returns to sending');
+    page = await watchMountpoint(ctx, janus.base, janus.mountpointId);
+    const w2 = await framesInWindow(page, 3000).catch((err: Error) => {
+      throw new Error(err.message + diag());
+    });
+    t.comment(`after the restart: first frame ${w2.first.firstFrameMs.toFixed(0)} ms after watch, ${w2.frames} frames in 3 s`);
+    t.ok(w2.frames >= 60, `a fresh viewer decodes >= 60 frames in 3 s (got ${w2.frames})`);
+    await closeViewer(page);
+    local.close();
   });
 }
