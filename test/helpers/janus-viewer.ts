@@ -12,6 +12,9 @@ import type { BrowserContext, Page } from 'playwright-core';
 export interface JanusViewerStats {
   /** inbound-rtp video framesDecoded (0 before the track exists). */
   framesDecoded: number;
+  /** inbound-rtp framesReceived (complete frames out of the jitter buffer) and framesDropped (received, not decoded or shown). */
+  framesReceived: number;
+  framesDropped: number;
   frameWidth: number;
   frameHeight: number;
   packetsLost: number;
@@ -85,12 +88,14 @@ const viewer = window.viewer = {
       { janus: 'message', body: { request: 'start' }, jsep: { type: 'answer', sdp: pc.localDescription.sdp } });
   },
   async stats() {
-    const out = { framesDecoded: 0, frameWidth: 0, frameHeight: 0, packetsLost: 0, connection: this.pc ? this.pc.connectionState : 'none',
+    const out = { framesDecoded: 0, framesReceived: 0, framesDropped: 0, frameWidth: 0, frameHeight: 0, packetsLost: 0, connection: this.pc ? this.pc.connectionState : 'none',
       firstFrameMs: this.firstFrameAt ? this.firstFrameAt - this.startedAt : -1 };
     if (!this.pc) return out;
     (await this.pc.getStats()).forEach((r) => {
       if (r.type !== 'inbound-rtp' || r.kind !== 'video') return;
       out.framesDecoded = r.framesDecoded || 0;
+      out.framesReceived = r.framesReceived || 0;
+      out.framesDropped = r.framesDropped || 0;
       out.frameWidth = r.frameWidth || 0;
       out.frameHeight = r.frameHeight || 0;
       out.packetsLost = r.packetsLost || 0;
@@ -132,9 +137,12 @@ export async function closeViewer(p: Page): Promise<void> {
 /**
  * Counts the frames the page decodes in a window of `ms` that starts at its
  * first decoded frame (waiting up to `firstTimeoutMs` for it), so the count
- * measures the stream's rate and not ICE/DTLS set-up.
+ * measures the stream's rate and not ICE/DTLS set-up. `edges` run at the
+ * window's start and end (e.g. to read the sender's counters over the same window).
  */
-export async function framesInWindow(p: Page, ms: number, firstTimeoutMs = 10000): Promise<{ frames: number; first: JanusViewerStats; last: JanusViewerStats }> {
+export async function framesInWindow(
+  p: Page, ms: number, firstTimeoutMs = 10000, edges: { start?: () => unknown; end?: () => unknown } = {},
+): Promise<{ frames: number; first: JanusViewerStats; last: JanusViewerStats }> {
   const until = performance.now() + firstTimeoutMs;
   let first = await janusViewerStats(p);
   while (first.framesDecoded === 0) {
@@ -145,7 +153,9 @@ export async function framesInWindow(p: Page, ms: number, firstTimeoutMs = 10000
     await new Promise((r) => setTimeout(r, 20));
     first = await janusViewerStats(p);
   }
+  await edges.start?.();
   await new Promise((r) => setTimeout(r, ms));
   const last = await janusViewerStats(p);
+  await edges.end?.();
   return { frames: last.framesDecoded - first.framesDecoded, first, last };
 }
