@@ -33,6 +33,8 @@ export interface JanusServer {
   mountpointId: number;
   /** The current process's pid (changes at restart()). */
   pid(): number;
+  /** CPU time (user + system) the current Janus process has used, ms (from /proc; the tests print Janus's share over a window). */
+  cpuMs(): number;
   /** What Janus printed so far (the newest 256 kB, across restarts). */
   output(): string;
   /** SIGKILLs Janus and waits for its exit (no goodbye to viewers or senders: a crash). */
@@ -53,6 +55,21 @@ const MOUNTPOINT_ID = 1;
 const MAX_OUTPUT = 256 * 1024;
 /** Janus starts in ~0.1 s; a loaded 2-core CI machine gets generous room. */
 const START_TIMEOUT_MS = 15000;
+
+/** Linux's USER_HZ: /proc/PID/stat counts CPU time in 1/100 s on every architecture Node runs on. */
+const CLOCK_TICKS_PER_S = 100;
+
+/** utime + stime of `pid` in ms; 0 when the process is gone. */
+function procCpuMs(pid: number): number {
+  try {
+    // Fields after the command name (which may contain spaces): state is field 3, utime 14, stime 15.
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return ((Number(f[11]) + Number(f[12])) * 1000) / CLOCK_TICKS_PER_S;
+  } catch {
+    return 0;
+  }
+}
 
 /** The reason Janus cannot run here (not installed), or null. */
 export function janusMissing(): string | null {
@@ -144,6 +161,7 @@ export async function startJanus(t: Owner, ns: NetNs, o: JanusOptions = {}): Pro
     base,
     mountpointId: MOUNTPOINT_ID,
     pid: () => (proc as ChildProcess | null)?.pid ?? -1,
+    cpuMs: () => procCpuMs((proc as ChildProcess | null)?.pid ?? -1),
     output: () => out,
     kill,
     async restart() {

@@ -102,16 +102,26 @@ if (!unavailable) {
     // What skyfeed sent over the same window: the encoder's own rate on a loaded machine, which bounds what any viewer can decode.
     let s0 = sending;
     let s1 = sending;
-    const w = await framesInWindow(page, 5000, 10000, { start: async () => (s0 = await targetStats(srv.base)), end: async () => (s1 = await targetStats(srv.base)) })
-      .catch((err: Error) => {
-        throw new Error(err.message + diag());
-      });
+    let cpu0 = 0;
+    let cpu1 = 0;
+    const w = await framesInWindow(page, 5000, 10000, {
+      start: async () => {
+        s0 = await targetStats(srv.base);
+        cpu0 = janus.cpuMs();
+      },
+      end: async () => {
+        cpu1 = janus.cpuMs();
+        s1 = await targetStats(srv.base);
+      },
+    }).catch((err: Error) => {
+      throw new Error(err.message + diag());
+    });
     const sent = s1.access_units - s0.access_units;
     t.comment(`skyfeed -> janus: first frame ${w.first.firstFrameMs.toFixed(0)} ms after watch, ${w.frames} frames in 5 s ` +
       `(${(w.frames / 5).toFixed(1)} fps), ${w.last.frameWidth}x${w.last.frameHeight}, ${w.last.packetsLost} packets lost, ` +
       `${w.last.framesReceived - w.first.framesReceived} frames received, ${w.last.framesDropped - w.first.framesDropped} dropped; ` +
       `skyfeed sent ${sent} access units in the window (${(sent / 5).toFixed(1)}/s); target totals ${s1.packets} packets, ${s1.bytes} bytes, ` +
-      `${s1.dropped_access_units} access units dropped`);
+      `${s1.dropped_access_units} access units dropped; Janus CPU ${((cpu1 - cpu0) / 50).toFixed(1)} % of a core over the window`);
     t.ok(w.frames >= 140, `Chromium decodes >= 140 frames in 5 s through Janus (got ${w.frames}, skyfeed sent ${sent})`);
     // Load-independent: Janus and the viewer lose nothing of what skyfeed sent (a frame or two may straddle the window's edges).
     t.ok(w.frames >= sent - 5, `the viewer decodes what skyfeed sent (${w.frames} of ${sent})`);
