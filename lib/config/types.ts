@@ -90,6 +90,25 @@ export interface WebRtcConfig {
   vaapi_device?: string;
 }
 
+/** One receiver of the restreamed H.264 (restream.targets; see config/schema.json). */
+export interface RestreamTargetConfig {
+  label: string;
+  type: 'rtp';
+  host: string;
+  video_port: number;
+  payload_type: number;
+  ssrc?: number;
+  /** Default true. */
+  autostart?: boolean;
+  /** Default 1200. */
+  mtu?: number;
+  viewer_url?: string;
+}
+
+export interface RestreamConfig {
+  targets: RestreamTargetConfig[];
+}
+
 export interface OsdConfig {
   enabled: boolean;
   preset: 'minimal' | 'professional' | 'debug';
@@ -223,6 +242,7 @@ export interface SkyfeedConfig {
   follower: FollowerConfig;
   safety: SafetyConfig;
   sim: SimConfig;
+  restream: RestreamConfig;
   [section: string]: unknown;
 }
 
