@@ -89,7 +89,8 @@ const viewer = window.viewer = {
       { janus: 'message', body: { request: 'start' }, jsep: { type: 'answer', sdp: pc.localDescription.sdp } });
   },
   async stats() {
-    const out = { framesDecoded: 0, framesReceived: 0, framesDropped: 0, frameWidth: 0, frameHeight: 0, packetsLost: 0, connection: this.pc ? this.pc.connectionState : 'none',
+    const out = { framesDecoded: 0, framesReceived: 0, framesDropped: 0, frameWidth: 0, frameHeight: 0, packetsLost: 0,
+      connection: this.pc ? this.pc.connectionState : 'none',
       firstFrameMs: this.firstFrameAt ? this.firstFrameAt - this.startedAt : -1 };
     if (!this.pc) return out;
     (await this.pc.getStats()).forEach((r) => {
@@ -120,14 +121,16 @@ export async function watchMountpoint(ctx: BrowserContext, base: string, id: num
   const page = await ctx.newPage();
   await page.goto(`${base}/info`);
   await page.setContent(PAGE);
-  await page.evaluate(([b, i]) => (globalThis as unknown as { viewer: { watch(b: string, i: number): Promise<void> } }).viewer.watch(b, i), [base, id] as const);
+  type Viewer = { watch(b: string, i: number): Promise<void> };
+  await page.evaluate(([b, i]) => (globalThis as unknown as { viewer: Viewer }).viewer.watch(b, i), [base, id] as const);
   return page;
 }
 
 export const janusViewerStats = (p: Page) => p.evaluate('viewer.stats()') as Promise<JanusViewerStats>;
 
 /** What went wrong in the page (Janus errors, failed requests) and the Janus events it saw, for failure messages. */
-export const janusViewerLog = (p: Page) => p.evaluate('({ errors: viewer.errors, events: viewer.events })') as Promise<{ errors: string[]; events: string[] }>;
+export const janusViewerLog = (p: Page) =>
+  p.evaluate('({ errors: viewer.errors, events: viewer.events })') as Promise<{ errors: string[]; events: string[] }>;
 
 /** Leaves the mountpoint (hangs up, destroys the session) and closes the tab. */
 export async function closeViewer(p: Page): Promise<void> {
@@ -149,7 +152,8 @@ export async function framesInWindow(
   while (first.framesDecoded === 0) {
     if (performance.now() > until) {
       const log = await janusViewerLog(p);
-      throw new Error(`no frame decoded within ${firstTimeoutMs} ms (connection ${first.connection}; errors ${JSON.stringify(log.errors)}; events ${JSON.stringify(log.events)})`);
+      throw new Error(`no frame decoded within ${firstTimeoutMs} ms (connection ${first.connection}; ` +
+        `errors ${JSON.stringify(log.errors)}; events ${JSON.stringify(log.events)})`);
     }
     await new Promise((r) => setTimeout(r, 20));
     first = await janusViewerStats(p);

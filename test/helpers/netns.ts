@@ -85,7 +85,8 @@ export async function createNetNs(t: Owner): Promise<NetNs> {
   await sweepStale();
   const pid = process.pid;
   const name = `${PREFIX}${pid}`;
-  // 10.213.N.0/30 with N in 1..250: pids that collide modulo 250 on one machine at one time are unlikely; a clash fails loudly at `addr add`.
+  // 10.213.N.0/30, N in 1..250: two live test processes whose pids collide modulo 250
+  // are unlikely; a clash fails loudly at `addr add`.
   const n = (pid % 250) + 1;
   const hostIf = `${name}h`;
   const nsIf = `${name}n`;

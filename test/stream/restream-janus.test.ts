@@ -8,10 +8,13 @@
 // First a quicker check of the harness alone, fed by ffmpeg (so a failure
 // there is the harness's or the deploy config's, not skyfeed's); then
 // skyfeed's restream: watched through Janus, Janus killed under a local
-// viewer, Janus restarted.
+// viewer, Janus restarted, the target stopped and started through the API.
 //
-// Rates here are sanity bounds on a shared 2-core machine; the figures are
-// printed as comments.
+// ≥ 140 frames in 5 s is the issue's acceptance figure (30 fps less a
+// little); on a heavily loaded 2-core machine skyfeed's encoder itself can
+// produce fewer, so the test prints what skyfeed sent over the same window
+// and checks separately that the viewer decoded all of it. The other rates
+// are sanity bounds; the figures are printed as comments.
 
 import t from 'tap';
 import { findExecutable, spawnTied } from '../../lib/util/spawn-tied.js';
@@ -52,7 +55,8 @@ const waitState = (base: string, state: string, timeoutMs = 10000, also: (s: Res
 
 const unavailable = await netnsUnavailable();
 if (unavailable) {
-  t.test('restream into Janus', { skip: `network namespaces cannot be created here, so Janus cannot be watched: ${unavailable}` }, () => {});
+  const skip = `network namespaces cannot be created here, so Janus cannot be watched: ${unavailable}`;
+  t.test('restream into Janus', { skip }, () => {});
 } else {
   t.test('the harness: ffmpeg RTP -> Janus (shipped mountpoint) -> Chromium in the namespace', async (t) => {
     const ffmpegBin = findExecutable('ffmpeg');
@@ -61,7 +65,8 @@ if (unavailable) {
     const janus = await startJanus(t, ns);
     const ff = spawnTied(ffmpegBin, ['-hide_banner', '-loglevel', 'error', '-re', '-f', 'lavfi', '-i', `testsrc2=size=640x480:rate=${FPS}`,
       '-c:v', 'libx264', '-profile:v', 'baseline', '-tune', 'zerolatency', '-preset', 'ultrafast', '-g', String(FPS),
-      '-bsf:v', 'h264_mp4toannexb', '-payload_type', '96', '-f', 'rtp', `rtp://${ns.nsAddr}:5004?pkt_size=1200`], { stdio: ['ignore', 'ignore', 'pipe'] });
+      '-bsf:v', 'h264_mp4toannexb', '-payload_type', '96', '-f', 'rtp', `rtp://${ns.nsAddr}:5004?pkt_size=1200`],
+      { stdio: ['ignore', 'ignore', 'pipe'] });
     let ffErr = '';
     ff.stderr!.on('data', (d) => (ffErr = (ffErr + d).slice(-4000)));
     const ffExit = new Promise((r) => ff.once('exit', r));
@@ -120,7 +125,8 @@ if (!unavailable) {
     t.comment(`skyfeed -> janus: first frame ${w.first.firstFrameMs.toFixed(0)} ms after watch, ${w.frames} frames in 5 s ` +
       `(${(w.frames / 5).toFixed(1)} fps), ${w.last.frameWidth}x${w.last.frameHeight}, ${w.last.packetsLost} packets lost, ` +
       `${w.last.framesReceived - w.first.framesReceived} frames received, ${w.last.framesDropped - w.first.framesDropped} dropped; ` +
-      `skyfeed sent ${sent} access units in the window (${(sent / 5).toFixed(1)}/s); target totals ${s1.packets} packets, ${s1.bytes} bytes, ` +
+      `skyfeed sent ${sent} access units in the window (${(sent / 5).toFixed(1)}/s); ` +
+      `target totals ${s1.packets} packets, ${s1.bytes} bytes, ` +
       `${s1.dropped_access_units} access units dropped; Janus CPU ${((cpu1 - cpu0) / 50).toFixed(1)} % of a core over the window`);
     t.ok(w.frames >= 140, `Chromium decodes >= 140 frames in 5 s through Janus (got ${w.frames}, skyfeed sent ${sent})`);
     // Load-independent: Janus and the viewer lose nothing of what skyfeed sent (a frame or two may straddle the window's edges).
