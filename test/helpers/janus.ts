@@ -24,6 +24,8 @@ export interface JanusOptions {
   httpPort?: number;
   /** Janus's debug_level 0-7 (default: as shipped). */
   debugLevel?: number;
+  /** SRTP on the mountpoint (the shipped, commented srtpsuite/srtpcrypto lines): suite 80 and this base64 key. */
+  srtpKey?: string;
 }
 
 export interface JanusServer {
@@ -87,7 +89,7 @@ function replaceOnce(text: string, re: RegExp, by: string | undefined, file: str
   return by === undefined ? text : text.replace(new RegExp(re.source, 'm'), by);
 }
 
-const opt = (v: number | undefined, line: (v: number) => string) => (v === undefined ? undefined : line(v));
+const opt = <T>(v: T | undefined, line: (v: T) => string) => (v === undefined ? undefined : line(v));
 
 /**
  * A temp copy of deploy/janus adapted to the namespace: configs_folder is
@@ -107,6 +109,8 @@ export function writeJanusConfig(ns: NetNs, o: JanusOptions = {}): string {
   let streaming = src['janus.plugin.streaming.jcfg'];
   streaming = replaceOnce(streaming, /^\s*port = \d+$/, opt(o.videoPort, (v) => `\t\t\tport = ${v}`), 'janus.plugin.streaming.jcfg');
   streaming = replaceOnce(streaming, /^\s*pt = \d+$/, opt(o.payloadType, (v) => `\t\t\tpt = ${v}`), 'janus.plugin.streaming.jcfg');
+  streaming = replaceOnce(streaming, /^\s*#srtpsuite = 80$/, opt(o.srtpKey, () => '\tsrtpsuite = 80'), 'janus.plugin.streaming.jcfg');
+  streaming = replaceOnce(streaming, /^\s*#srtpcrypto = .*$/, opt(o.srtpKey, (v) => `\tsrtpcrypto = "${v}"`), 'janus.plugin.streaming.jcfg');
   writeFileSync(path.join(dir, 'janus.jcfg'), core);
   writeFileSync(path.join(dir, 'janus.transport.http.jcfg'), http);
   writeFileSync(path.join(dir, 'janus.plugin.streaming.jcfg'), streaming);
