@@ -4,6 +4,9 @@
 
 import dgram from 'node:dgram';
 import type { AddressInfo } from 'node:net';
+import { nalTypes } from './h264-streams.js';
+
+export { nalTypes as nalTypesOf };
 
 export interface RtpPacket {
   version: number;
@@ -65,22 +68,11 @@ export class H264Depacketizer {
       if (this.#fu) throw new Error('marker inside an unfinished FU-A');
       const data = Buffer.concat(this.#parts);
       this.#parts = [];
-      this.units.push({ data, timestamp: p.timestamp, keyframe: nalTypesOf(data).includes(5) });
+      this.units.push({ data, timestamp: p.timestamp, keyframe: nalTypes(data).includes(5) });
     }
   }
 }
 
-/** NAL unit types of an Annex-B buffer, in order. */
-export function nalTypesOf(au: Uint8Array): number[] {
-  const out: number[] = [];
-  for (let i = 0; i + 3 < au.length; i++) {
-    if (au[i] === 0 && au[i + 1] === 0 && au[i + 2] === 1) {
-      out.push(au[i + 3] & 0x1f);
-      i += 3;
-    }
-  }
-  return out;
-}
 
 /** A UDP socket on 127.0.0.1 that keeps every RTP packet it receives (bounded). */
 export class RtpReceiver {

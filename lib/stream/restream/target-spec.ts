@@ -7,29 +7,10 @@ import type { SrtpSuite } from './srtp-protector.js';
 /** Packet size when the config names none: fits any path with IPsec/WireGuard overhead. */
 export const DEFAULT_MTU = 1200;
 
-/** A config entry with its defaults filled in. */
-export function targetSpec(c: RestreamTargetConfig): RestreamTargetSpec {
-  return { ...c, autostart: c.autostart ?? true, mtu: c.mtu ?? DEFAULT_MTU };
-}
-
-export interface RestreamTargetSpec {
-  /** Unique name: in URLs (/api/restream/<label>/start) and in /stats. */
-  label: string;
-  type: 'rtp';
-  /** IPv4/IPv6 literal or a host name (resolved at each start and retry). */
-  host: string;
-  video_port: number;
-  payload_type: number;
-  /** RTP SSRC; random per start when absent. */
-  ssrc?: number;
-  /** Start sending when the server starts. */
+/** A target as the sender uses it: the config entry with its defaults filled in. */
+export interface RestreamTargetSpec extends Omit<RestreamTargetConfig, 'autostart' | 'mtu'> {
   autostart: boolean;
-  /** Largest RTP packet in bytes (IP and UDP headers come on top). */
   mtu: number;
-  /** Where people watch this target (a Janus demo page, a player); shown on the dashboard. */
-  viewer_url?: string;
-  /** SRTP on the hop: the suite and a file holding the base64 master key + salt (as Janus's srtpcrypto). */
-  srtp?: { suite: SrtpSuite; key_file: string };
 }
 
 /**
@@ -68,4 +49,9 @@ export interface RestreamTargetStatus {
   errors: number;
   last_error: string | null;
   last_error_ms: number | null;
+}
+
+/** A config entry with its defaults filled in. */
+export function targetSpec(c: RestreamTargetConfig): RestreamTargetSpec {
+  return { ...c, autostart: c.autostart ?? true, mtu: c.mtu ?? DEFAULT_MTU };
 }
