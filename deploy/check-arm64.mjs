@@ -311,6 +311,9 @@ async function main() {
     symlinkSync(run('sh', ['-c', 'command -v aarch64-linux-gnu-gcc']).trim(), path.join(bin, 'cc'));
   }
   env.PATH = `${bin}:${env.PATH}`;
+  // A test file run on its own ends itself after 30 s (tap's default); under qemu
+  // whole files take minutes, so only FILE_TIMEOUT_MS applies.
+  env.TAP_TIMEOUT = String(FILE_TIMEOUT_MS / 1000);
 
   const arch = run(nodeBin, ['-p', 'process.arch + " " + process.version'], { cwd: dir, env }).trim();
   if (!arch.startsWith('arm64 ')) throw new CheckFailed(`the arm64 Node says ${arch}`);
