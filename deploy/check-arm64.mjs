@@ -338,7 +338,11 @@ async function main() {
     snap = await fetch(`${server.base}/snapshot`);
   }
   const snapBytes = Buffer.from(await /** @type {Response} */ (snap).arrayBuffer());
-  if (snap?.status !== 200) throw new CheckFailed(`/snapshot answered ${snap?.status}`);
+  if (snap?.status !== 200) {
+    const now = await fetch(`${server.base}/status`).then((r) => r.text()).catch((err) => String(err));
+    throw new CheckFailed(`/snapshot answered ${snap?.status} (${snapBytes.toString('utf8', 0, 300)}); /status: ${now.slice(0, 1500)}\n` +
+      `server output:\n${server.output().slice(-3000)}`);
+  }
   const shot = await decodeJpeg(snapBytes);
   if (shot.width !== 640 || shot.height !== 480) throw new CheckFailed(`/snapshot decodes to ${shot.width}x${shot.height}, not 640x480`);
   say(`/snapshot ${snapBytes.length} bytes, decodes to ${shot.width}x${shot.height} with ${shot.by}`);

@@ -10,6 +10,7 @@ import { createSource } from '../capture/create-source.js';
 import { JpegPipeline } from '../encode/jpeg-pipeline.js';
 import { PoolEncoder } from '../encode/pool-encoder.js';
 import type { JpegEncoderFactory } from '../encode/jpeg-encoder.js';
+import { EncoderDetection } from '../encode/hw/encoder-detection.js';
 import { encodeWorkerCount } from '../policy/encoded-slots.js';
 import { qualityPolicy, type QualityPolicy } from '../policy/quality-tiers.js';
 import { Fanout } from '../stream/fanout.js';
@@ -42,6 +43,8 @@ export interface Engine {
   readonly video: VideoService;
   /** WebRTC (H.264 encode + peers); null when webrtc.enabled is false. */
   readonly webrtc: WebRtcService | null;
+  /** Hardware-encoder detection, started with the engine; picks webrtc.encoder's fallback. */
+  readonly encoders: EncoderDetection;
   readonly policy: QualityPolicy;
   /** What the encoders draw (osd.*) and label frames with; the control plane attaches the controller's state. */
   readonly osd: OsdFeed;
@@ -72,10 +75,16 @@ export function createEngine(config: SkyfeedConfig, opts: EngineOptions = {}): E
     measuredFps: () => stats.captureFps,
     log: (line) => console.error(`skyfeed: ${line}`),
   });
-  const webrtc = config.webrtc.enabled ? new WebRtcService(bus, config, opts.webrtc, osd) : null;
+  // In the background (it runs trial encodes): listening does not wait, the first H.264 spawn does.
+  const encoders = new EncoderDetection({
+    configured: config.webrtc.encoder, ffmpegPath: config.source.ffmpeg_path ?? 'ffmpeg', h264: config.webrtc.enabled,
+    log: (line) => console.error(`skyfeed: webrtc encoder: ${line}`),
+  });
+  const webrtcTuning = { ...opts.webrtc, encoder: { encoderChoice: encoders.h264Encoder(), ...opts.webrtc?.encoder } };
+  const webrtc = config.webrtc.enabled ? new WebRtcService(bus, config, webrtcTuning, osd) : null;
   let closing: Promise<void> | null = null;
   return {
-    config, bus, jpeg, fanout, stats, video, webrtc, policy: qualityPolicy(s), osd,
+    config, bus, jpeg, fanout, stats, video, webrtc, encoders, policy: qualityPolicy(s), osd,
     async start() {
       await jpeg.start();
       await video.start();

@@ -18,7 +18,7 @@ const FALLBACK_FPS = 30;
 
 /** Overrides for the engine's own defaults; see EngineOptions.webrtc. */
 export interface WebRtcTuning {
-  encoder?: Partial<Pick<H264EncoderOptions, 'restartMinMs' | 'gopCacheUnits' | 'framing'>>;
+  encoder?: Partial<Pick<H264EncoderOptions, 'restartMinMs' | 'gopCacheUnits' | 'framing' | 'encoderChoice'>>;
   fanout?: Partial<Pick<WebRtcFanoutOptions, 'connectTimeoutMs' | 'telemetryMaxHz' | 'stalledTimeoutMs'>>;
   /** Encoder stop delay after the last peer, in ms (config: idle_stop_s). */
   idleStopMs?: number;

@@ -1,7 +1,8 @@
 // Command lines for the hardware encoders the ffmpeg builder on the H.264
-// side does not cover: the Jetson's (GStreamer nvv4l2h264enc / nvjpegenc,
-// or the community ffmpeg encoder h264_nvmpi) and the Pi's V4L2 M2M JPEG
-// encoder (GStreamer v4l2jpegenc; ffmpeg has no V4L2 M2M JPEG encoder).
+// side (encode/h264/encoder-args.ts, which has h264_nvmpi) does not cover:
+// the Jetson's GStreamer elements (nvv4l2h264enc, nvjpegenc) and the Pi's
+// V4L2 M2M JPEG encoder (GStreamer v4l2jpegenc; ffmpeg has none). Not wired
+// into the encoders yet: the H.264 encoder runs ffmpeg, the JPEG path sharp.
 // Like that builder: raw frames of a fixed size and rate on stdin, one
 // access unit (or one JPEG) per input frame on stdout, no B-frames.
 // Not run on real hardware here: only built and checked for shape.
@@ -71,12 +72,6 @@ export function jetsonGstH264Args(o: HwH264Options): string[] {
     ['video/x-h264,stream-format=byte-stream,alignment=au'],
     ['fdsink', 'fd=1', 'sync=false'],
   )];
-}
-
-/** ffmpeg encoder arguments for h264_nvmpi (the community jetson-ffmpeg build), to go where encoder-args.ts puts `-c:v ...`. */
-export function jetsonNvmpiCodecArgs(o: HwH264Options): string[] {
-  if (!Number.isInteger(o.gop) || o.gop < 1) throw new HwArgsError(`gop must be a positive integer, got ${o.gop}`);
-  return ['-c:v', 'h264_nvmpi', '-pix_fmt', 'yuv420p', '-profile:v', o.profile, '-g', String(o.gop), '-bf', '0', '-b:v', `${Math.round(o.bitrateKbps)}k`];
 }
 
 function checkQuality(q: number): void {

@@ -4,8 +4,9 @@
 
 import t from 'tap';
 import {
-  jetsonGstH264Args, jetsonGstJpegArgs, jetsonNvmpiCodecArgs, piGstJpegArgs, type HwH264Options,
+  jetsonGstH264Args, jetsonGstJpegArgs, piGstJpegArgs, type HwH264Options,
 } from '../../../lib/encode/hw/hw-encoder-args.js';
+import { encoderArgs } from '../../../lib/encode/h264/encoder-args.js';
 
 const h264: HwH264Options = { width: 1280, height: 720, fps: 30, pixelFormat: 'yuv420p', bitrateKbps: 2500, gop: 60, profile: 'baseline' };
 
@@ -38,8 +39,14 @@ t.test('Jetson H.264 through GStreamer: NVMM NV12 into nvv4l2h264enc, Annex-B AU
   t.ok(jetsonGstH264Args({ ...h264, pixelFormat: 'yuyv422' }).includes('format=yuy2'));
 });
 
-t.test('Jetson H.264 through jetson-ffmpeg: the -c:v part', async (t) => {
-  t.same(jetsonNvmpiCodecArgs(h264), ['-c:v', 'h264_nvmpi', '-pix_fmt', 'yuv420p', '-profile:v', 'baseline', '-g', '60', '-bf', '0', '-b:v', '2500k']);
+t.test('Jetson H.264 through jetson-ffmpeg: the H.264 builder\'s h264_nvmpi case', async (t) => {
+  const a = encoderArgs({ ...h264, encoder: 'h264_nvmpi', framing: 'flv', vaapiDevice: '' });
+  const c = a.indexOf('-c:v');
+  t.same(a.slice(c, c + 12), ['-c:v', 'h264_nvmpi', '-pix_fmt', 'yuv420p', '-profile:v', 'baseline', '-g', '60', '-bf', '0', '-b:v', '2500k']);
+  t.same(a.slice(a.indexOf('-f'), a.indexOf('-f') + 2), ['-f', 'rawvideo'], 'raw frames on stdin like every encoder');
+  t.same(a.slice(-9), ['-fps_mode', 'passthrough', '-flush_packets', '1', '-flvflags', 'no_duration_filesize', '-f', 'flv', 'pipe:1'],
+    'one packet per frame, flushed, FLV on stdout');
+  t.notOk(a.includes('-vaapi_device'));
 });
 
 t.test('JPEG pipelines: Jetson nvjpegenc and the Pi V4L2 M2M encoder', async (t) => {
@@ -57,7 +64,6 @@ t.test('bad options are refused with the field named', async (t) => {
   t.throws(() => jetsonGstH264Args({ ...h264, fps: 29.97 }), /fps must be an integer/);
   t.throws(() => jetsonGstH264Args({ ...h264, gop: 0 }), /gop must be a positive integer/);
   t.throws(() => jetsonGstH264Args({ ...h264, bitrateKbps: -1 }), /bitrateKbps must be positive/);
-  t.throws(() => jetsonNvmpiCodecArgs({ ...h264, gop: 1.5 }), /gop/);
   t.throws(() => piGstJpegArgs({ width: 640, height: 480, fps: 30, pixelFormat: 'nv12', quality: 101 }), /quality must be an integer 1\.\.100/);
   t.throws(() => jetsonGstJpegArgs({ width: 640, height: 99999, fps: 30, pixelFormat: 'nv12', quality: 80 }), /height/);
 });
