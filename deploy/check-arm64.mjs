@@ -12,8 +12,13 @@
 //   4. runs test files under arm64 (never test/timing/: emulation is ~10-15x
 //      slower, so timing checks say nothing there).
 //
-//   node deploy/check-arm64.mjs [--all | --tests a.test.js,b.test.js | --no-tests] [--keep]
+//   node deploy/check-arm64.mjs [--all | --tests a.test.js,b.test.js | --no-tests] [--keep] [--budget-s N]
 //
+// Each check and each test file's assertions are counted, and the run ends
+// with a tap-like "# { total: N, pass: P, fail: F }" line (.ci/run adds it to
+// its totals). --budget-s (default 600): test files start only while the
+// budget has room for them (a file that would not fit is reported as not run
+// and counted as a failure: the selection must fit the budget).
 // Exit status: 0 passed, 1 failed, 2 this machine cannot emulate arm64 (the
 // reason is printed; CI reports it and goes on).
 
@@ -24,6 +29,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { BinfmtUnavailable, registerAarch64 } from './binfmt.mjs';
 import { nodeDist, repoRoot } from '../native/node-dist.mjs';
+import { elfArch } from '../native/elf.mjs';
 
 /**
  * Test files run by default: the ones that exercise what differs on arm64
@@ -45,6 +51,8 @@ const DEFAULT_TESTS = [
 const NEVER = [/^timing\//, /^native\/prebuilds\.test\.js$/];
 /** One test file may take this long under qemu before it is killed (the slowest measured took a few minutes). */
 const FILE_TIMEOUT_MS = 20 * 60_000;
+/** Default time for the whole check (CI's arm64 step must stay within 10 minutes). */
+const DEFAULT_BUDGET_S = 600;
 const QEMU = '/usr/bin/qemu-aarch64-static';
 /** The cross toolchain's arm64 glibc (Debian: libc6-arm64-cross, pulled in by gcc-aarch64-linux-gnu). */
 const ARM64_SYSROOT = '/usr/aarch64-linux-gnu';
@@ -55,6 +63,18 @@ class CheckFailed extends Error {}
 
 /** @param {string} msg */
 const say = (msg) => console.log(`check:arm64: ${msg}`);
+
+/** Assertions so far, printed tap-style so that .ci/run can count them with the test runs. */
+const tally = { pass: 0, fail: 0 };
+/** @param {boolean} ok @param {string} what */
+function record(ok, what) {
+  if (ok) tally.pass++;
+  else tally.fail++;
+  console.log(`${ok ? 'ok' : 'not ok'} ${tally.pass + tally.fail} - arm64: ${what.split('\n')[0]}`);
+}
+function printSummary() {
+  console.log(`# { total: ${tally.pass + tally.fail}, pass: ${tally.pass}, fail: ${tally.fail} }`);
+}
 
 /** @type {(() => void)[]} */
 const cleanups = [];
@@ -77,15 +97,17 @@ for (const sig of /** @type {const} */ (['SIGINT', 'SIGTERM', 'SIGHUP'])) {
 }
 
 function parseArgs() {
-  const o = { all: false, keep: false, noTests: false, /** @type {string[] | null} */ tests: null };
+  const o = { all: false, keep: false, noTests: false, budgetS: DEFAULT_BUDGET_S, /** @type {string[] | null} */ tests: null };
   const argv = process.argv.slice(2);
   for (let i = 0; i < argv.length; i++) {
     if (argv[i] === '--all') o.all = true;
     else if (argv[i] === '--keep') o.keep = true;
     else if (argv[i] === '--no-tests') o.noTests = true;
+    else if (argv[i] === '--budget-s') o.budgetS = Number(argv[++i]);
     else if (argv[i] === '--tests') o.tests = (argv[++i] ?? '').split(',').filter(Boolean).map((f) => f.replace(/^(dist\/)?test\//, ''));
-    else throw new CheckFailed(`unknown argument ${argv[i]} (usage: check-arm64.mjs [--all | --tests a,b | --no-tests] [--keep])`);
+    else throw new CheckFailed(`unknown argument ${argv[i]} (usage: check-arm64.mjs [--all | --tests a,b | --no-tests] [--keep] [--budget-s N])`);
   }
+  if (!(o.budgetS > 0)) throw new CheckFailed('--budget-s needs a positive number of seconds');
   return o;
 }
 
@@ -199,7 +221,8 @@ async function decodeJpeg(jpeg) {
  */
 function startServer(nodeBin, dir, env) {
   const config = path.join(dir, 'arm64-check.yaml');
-  writeFileSync(config, 'http:\n  host: 127.0.0.1\n  port: 0\nstreaming:\n  width: 640\n  height: 480\n  fps: 30\n');
+  // No simulated vehicle: it would be one more emulated Node process competing with the server for the CPU.
+  writeFileSync(config, 'http:\n  host: 127.0.0.1\n  port: 0\nstreaming:\n  width: 640\n  height: 480\n  fps: 30\nvehicle:\n  connection: none\n');
   const t0 = performance.now();
   const proc = spawn(nodeBin, ['dist/lib/main.js', '--config', config], { cwd: dir, env: { ...env, SKYFEED_ADMIN_TOKEN: ADMIN_TOKEN }, stdio: ['ignore', 'pipe', 'pipe'] });
   cleanups.push(() => proc.exitCode === null && proc.kill('SIGKILL'));
@@ -226,7 +249,7 @@ function startServer(nodeBin, dir, env) {
  * @param {string} nodeBin @param {string} dir @param {string} file @param {NodeJS.ProcessEnv} env
  * @returns {Promise<{ file: string, ok: boolean, total: number, pass: number, fail: number, ms: number, tail: string }>}
  */
-function runTestFile(nodeBin, dir, file, env) {
+function runTestFile(nodeBin, dir, file, env, timeoutMs = FILE_TIMEOUT_MS) {
   const t0 = performance.now();
   const proc = spawn(nodeBin, [path.join('dist', 'test', file)], { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   // Its own process group: a timed-out file is ended with every server it started.
@@ -241,7 +264,7 @@ function runTestFile(nodeBin, dir, file, env) {
   let out = '';
   proc.stdout.on('data', (d) => (out = (out + d).slice(-200_000)));
   proc.stderr.on('data', (d) => (out = (out + d).slice(-200_000)));
-  const timer = setTimeout(killGroup, FILE_TIMEOUT_MS);
+  const timer = setTimeout(killGroup, timeoutMs);
   return new Promise((resolve) => {
     proc.once('close', (code, signal) => {
       clearTimeout(timer);
@@ -251,7 +274,7 @@ function runTestFile(nodeBin, dir, file, env) {
       const pass = m ? Number(m[2]) : 0;
       const fail = m ? Number(m[3] ?? 0) : 1;
       const ok = code === 0 && m !== null && fail === 0;
-      const why = signal ? ` (killed: ${signal}${performance.now() - t0 >= FILE_TIMEOUT_MS ? ', over the time limit' : ''})` : '';
+      const why = signal ? ` (killed: ${signal}${performance.now() - t0 >= timeoutMs ? `, over its ${Math.round(timeoutMs / 1000)} s limit` : ''})` : '';
       resolve({ file, ok, total, pass, fail, ms: performance.now() - t0, tail: `${out.slice(-4000)}${why}` });
     });
   });
@@ -292,6 +315,7 @@ async function main() {
   const addonLine = install.split('\n').find((l) => l.includes('V4L2 addon')) ?? '(no addon line)';
   say(`installed in ${((performance.now() - tInstall) / 1000).toFixed(1)} s; install step said: ${addonLine.trim()}`);
   if (existsSync(path.join(dir, 'build'))) throw new CheckFailed('the arm64 install left a build/ folder (node-gyp-build would load it before prebuilds/)');
+  record(true, 'npm ci --cpu=arm64 leaves no build/ (node-gyp-build resolves prebuilds/)');
 
   /** @type {NodeJS.ProcessEnv} */
   const env = { ...process.env, QEMU_LD_PREFIX: ARM64_SYSROOT };
@@ -317,23 +341,42 @@ async function main() {
 
   const arch = run(nodeBin, ['-p', 'process.arch + " " + process.version'], { cwd: dir, env }).trim();
   if (!arch.startsWith('arm64 ')) throw new CheckFailed(`the arm64 Node says ${arch}`);
+  record(true, `Node ${arch} under qemu`);
   const addon = run(nodeBin, ['-e', `const p = require('node-gyp-build').path('.'); const a = require(p);
     console.log(require('path').relative('.', p) + ' ' + Object.keys(a).sort().join(','))`], { cwd: dir, env }).trim();
   if (!/^prebuilds\/linux-arm64\/\S+\.node close,formats,open,querycap,read,setFormat,start$/.test(addon)) {
     throw new CheckFailed(`the arm64 install does not load the arm64 prebuild: ${addon}`);
   }
   say(`Node ${arch}; V4L2 addon loaded from ${addon.split(' ')[0]}`);
+  const elf = elfArch(path.join(dir, addon.split(' ')[0]));
+  if (elf !== 'arm64') throw new CheckFailed(`${addon.split(' ')[0]} is an ELF for ${elf}, not aarch64`);
+  record(true, `node-gyp-build resolved ${addon.split(' ')[0]} (an aarch64 ELF) and it loads`);
 
   const server = await startServer(nodeBin, dir, env);
   say(`server listening after ${(server.startMs / 1000).toFixed(1)} s (${server.base})`);
+  record(true, `server listening after ${(server.startMs / 1000).toFixed(1)} s`);
   const status = await fetch(`${server.base}/status`);
   const statusBody = await status.text();
   if (status.status !== 200) throw new CheckFailed(`/status answered ${status.status}: ${statusBody.slice(0, 300)}`);
   JSON.parse(statusBody);
   say(`/status 200 (${statusBody.length} bytes of JSON)`);
+  record(true, '/status answers 200 with JSON');
+  // The hardware-encoder detection runs in the background: its block must settle, on arm64, with software H.264 here.
+  /** @type {{ state: string, selected: { h264: string | null }, platform: { arch: string } | null } | null} */
+  let enc = null;
+  for (const end = performance.now() + 120_000; performance.now() < end;) {
+    enc = (await fetch(`${server.base}/status`).then((r) => r.json())).encoders;
+    if (enc && enc.state !== 'detecting') break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  if (!enc || enc.state !== 'done' || enc.platform?.arch !== 'arm64' || enc.selected.h264 !== 'libx264') {
+    throw new CheckFailed(`/status encoders did not settle as expected: ${JSON.stringify(enc)}`);
+  }
+  record(true, '/status encoders: detection done on arm64, libx264 selected');
   /** @type {Response | null} */
   let snap = null;
-  for (let i = 0; i < 60 && (!snap || snap.status !== 200); i++) {
+  // A snapshot waits up to 3 s for an encode; the first ones under qemu on a busy machine can miss that.
+  for (const end = performance.now() + 90_000; performance.now() < end && (!snap || snap.status !== 200);) {
     if (snap) await new Promise((r) => setTimeout(r, 500));
     snap = await fetch(`${server.base}/snapshot`);
   }
@@ -346,39 +389,56 @@ async function main() {
   const shot = await decodeJpeg(snapBytes);
   if (shot.width !== 640 || shot.height !== 480) throw new CheckFailed(`/snapshot decodes to ${shot.width}x${shot.height}, not 640x480`);
   say(`/snapshot ${snapBytes.length} bytes, decodes to ${shot.width}x${shot.height} with ${shot.by}`);
+  record(true, `/snapshot decodes to ${shot.width}x${shot.height} (${shot.by})`);
   // Warm-up: the first seconds under qemu are JIT compilation.
   await readMjpeg(`${server.base}/video_feed`, 3000);
   const feed = await readMjpeg(`${server.base}/video_feed`, 10_000);
-  if (feed.times.length < 10 || !feed.first || !feed.last) throw new CheckFailed(`/video_feed gave ${feed.times.length} frames in 10 s`);
+  // Frames must flow and decode; their rate is measured and reported, not asserted (it follows the machine's load).
+  if (feed.times.length < 3 || !feed.first || !feed.last) throw new CheckFailed(`/video_feed gave ${feed.times.length} frames in 10 s`);
   const fps = (feed.times.length - 1) / ((feed.times[feed.times.length - 1] - feed.times[0]) / 1000);
   const a = await decodeJpeg(feed.first);
   const b = await decodeJpeg(feed.last);
   if (a.width !== 640 || b.height !== 480) throw new CheckFailed(`MJPEG frames decode to ${a.width}x${a.height}`);
   say(`/video_feed: ${feed.times.length} frames in 10 s, ${fps.toFixed(1)} fps (configured 30), frames decode to ${a.width}x${a.height}`);
+  record(true, `/video_feed MJPEG frames decode (${fps.toFixed(1)} fps under emulation)`);
   const tStop = performance.now();
   server.proc.kill('SIGTERM');
   const code = await new Promise((r) => (server.proc.exitCode !== null ? r(server.proc.exitCode) : server.proc.once('exit', r)));
   say(`server stopped with ${code} in ${((performance.now() - tStop) / 1000).toFixed(1)} s`);
   if (code !== 0) throw new CheckFailed(`the server exited with ${code} on SIGTERM:\n${server.output().slice(-2000)}`);
+  record(true, 'server exits 0 on SIGTERM');
 
   const files = selectTests(dir, o);
   const results = [];
+  const deadline = t0 + o.budgetS * 1000;
   for (const f of files) {
+    const left = deadline - performance.now();
+    if (left < 30_000) {
+      say(`test ${f}: NOT RUN, ${Math.round(left / 1000)} s left of the ${o.budgetS} s budget`);
+      results.push({ file: f, ok: false, total: 0, pass: 0, fail: 1, ms: 0, tail: '' });
+      record(false, `test ${f} not run: the budget was spent`);
+      continue;
+    }
     say(`test ${f} ...`);
-    const r = await runTestFile(nodeBin, dir, f, env);
+    const r = await runTestFile(nodeBin, dir, f, env, Math.min(FILE_TIMEOUT_MS, left));
     results.push(r);
     say(`test ${f}: ${r.ok ? 'ok' : 'FAILED'}, ${r.pass}/${r.total} assertions passed, ${(r.ms / 1000).toFixed(0)} s`);
     if (!r.ok) console.log(r.tail.split('\n').map((l) => `    ${l}`).join('\n'));
+    // The file's own assertions count; a file that failed without a count is one failure.
+    tally.pass += r.pass;
+    tally.fail += r.ok ? 0 : Math.max(1, r.fail);
+    console.log(`${r.ok ? 'ok' : 'not ok'} ${tally.pass + tally.fail} - arm64: test ${f} (${r.pass}/${r.total})`);
   }
   const failed = results.filter((r) => !r.ok);
   say(`done in ${((performance.now() - t0) / 1000).toFixed(0)} s: server start ${(server.startMs / 1000).toFixed(1)} s, ${fps.toFixed(1)} fps; ` +
     `${results.length - failed.length}/${results.length} test files passed under arm64`);
-  if (failed.length) throw new CheckFailed(`failed under arm64: ${failed.map((r) => r.file).join(', ')}`);
+  if (failed.length) throw new CheckFailed(`failed under arm64: ${failed.map((r) => r.file).join(', ')}`, { cause: 'counted' });
 }
 
 main().then(
   () => {
     cleanup();
+    printSummary();
     process.exit(0);
   },
   (err) => {
@@ -388,6 +448,8 @@ main().then(
       process.exit(2);
     }
     say(`FAILED: ${err instanceof Error ? err.message : err}`);
+    if (!(err instanceof CheckFailed && err.cause === 'counted')) record(false, err instanceof Error ? err.message : String(err));
+    printSummary();
     process.exit(1);
   },
 );

@@ -1,6 +1,6 @@
 // deploy/skyfeed.service: systemd's own checker accepts it with no warning,
 // it keeps the settings the service relies on, and its command line starts
-// the real server the way the unit and docs/install-service.md set it up
+// the real server the way the unit and the README's install section set it up
 // (empty config file in the state folder, admin token from the environment
 // file or printed once on first start).
 
@@ -64,9 +64,12 @@ t.test('the unit keeps the settings the service relies on', async (t) => {
   t.same(values('ProtectHome'), ['yes']);
   t.same(values('CapabilityBoundingSet'), [''], 'no capability at all');
   t.match(values('ExecStart')[0], /--config \/var\/lib\/skyfeed\/skyfeed\.yaml$/, 'the config lives in the writable folder');
-  const doc = readFileSync(path.join(root, 'docs', 'install-service.md'), 'utf8');
-  for (const p of ['/etc/skyfeed/skyfeed.env', '/var/lib/skyfeed/skyfeed.yaml', '/opt/skyfeed', 'deploy/skyfeed.service']) {
-    t.ok(doc.includes(p), `docs/install-service.md names ${p}`);
+  const readme = readFileSync(path.join(root, 'README.md'), 'utf8');
+  const start = readme.indexOf('\n## Install as a service (systemd)\n');
+  t.ok(start > 0, 'the README has the install section');
+  const doc = readme.slice(start, readme.indexOf('\n## ', start + 1));
+  for (const p of ['/etc/skyfeed/skyfeed.env', '/var/lib/skyfeed/skyfeed.yaml', '/opt/skyfeed', 'deploy/skyfeed.service', 'SKYFEED_ADMIN_TOKEN']) {
+    t.ok(doc.includes(p), `the README's install section names ${p}`);
   }
 });
 
