@@ -15,6 +15,8 @@ import { encodeWorkerCount } from '../policy/encoded-slots.js';
 import { qualityPolicy, type QualityPolicy } from '../policy/quality-tiers.js';
 import { Fanout } from '../stream/fanout.js';
 import { StreamStats } from '../stream/stream-stats.js';
+import { RestreamHub, targetSpec } from '../stream/restream/index.js';
+import { H264Service } from './h264-service.js';
 import { OsdFeed } from './osd-feed.js';
 import { VideoService } from './video-service.js';
 import { WebRtcService, type WebRtcTuning } from './webrtc-service.js';
@@ -41,14 +43,18 @@ export interface Engine {
   readonly fanout: Fanout;
   readonly stats: StreamStats;
   readonly video: VideoService;
-  /** WebRTC (H.264 encode + peers); null when webrtc.enabled is false. */
+  /** The shared H.264 encode; null when neither WebRTC nor a restream target wants it. */
+  readonly h264: H264Service | null;
+  /** WebRTC peers over the shared encode; null when webrtc.enabled is false. */
   readonly webrtc: WebRtcService | null;
   /** Hardware-encoder detection, started with the engine; picks webrtc.encoder's fallback. */
   readonly encoders: EncoderDetection;
+  /** restream.targets (RTP to media servers) over the shared encode; empty when none are configured. */
+  readonly restream: RestreamHub;
   readonly policy: QualityPolicy;
   /** What the encoders draw (osd.*) and label frames with; the control plane attaches the controller's state. */
   readonly osd: OsdFeed;
-  /** Starts the encoder, then the video source. */
+  /** Starts the JPEG encoders, the video source, then the autostart restream targets. */
   start(): Promise<void>;
   /** Ends every stream, stops the source and the encoder. Idempotent. */
   close(): Promise<void>;
@@ -76,24 +82,33 @@ export function createEngine(config: SkyfeedConfig, opts: EngineOptions = {}): E
     log: (line) => console.error(`skyfeed: ${line}`),
   });
   // In the background (it runs trial encodes): listening does not wait, the first H.264 spawn does.
+  const specs = config.restream.targets.map(targetSpec);
+  const h264Wanted = config.webrtc.enabled || specs.length > 0;
   const encoders = new EncoderDetection({
-    configured: config.webrtc.encoder, ffmpegPath: config.source.ffmpeg_path ?? 'ffmpeg', h264: config.webrtc.enabled,
-    log: (line) => console.error(`skyfeed: webrtc encoder: ${line}`),
+    configured: config.webrtc.encoder, ffmpegPath: config.source.ffmpeg_path ?? 'ffmpeg', h264: h264Wanted,
+    log: (line) => console.error(`skyfeed: h264 encoder: ${line}`),
   });
-  const webrtcTuning = { ...opts.webrtc, encoder: { encoderChoice: encoders.h264Encoder(), ...opts.webrtc?.encoder } };
-  const webrtc = config.webrtc.enabled ? new WebRtcService(bus, config, webrtcTuning, osd) : null;
+  const h264Tuning = { ...opts.webrtc, encoder: { encoderChoice: encoders.h264Encoder(), ...opts.webrtc?.encoder } };
+  const h264 = h264Wanted ? new H264Service(bus, config, h264Tuning, osd) : null;
+  const webrtc = h264 && config.webrtc.enabled ? new WebRtcService(h264, config, opts.webrtc) : null;
+  const restream = new RestreamHub(specs, h264 && { source: h264.encoder, hold: () => h264.hold() }, {
+    log: (line) => console.error(`skyfeed: ${line}`),
+  });
   let closing: Promise<void> | null = null;
   return {
-    config, bus, jpeg, fanout, stats, video, webrtc, encoders, policy: qualityPolicy(s), osd,
+    config, bus, jpeg, fanout, stats, video, h264, webrtc, restream, encoders, policy: qualityPolicy(s), osd,
     async start() {
       await jpeg.start();
       await video.start();
+      restream.startAutostart();
     },
     close() {
       closing ??= (async () => {
         fanout.closeAll(1001, 'Server shutting down');
         stats.close();
-        await webrtc?.close();
+        restream.close();
+        webrtc?.close();
+        await h264?.close();
         await video.close();
         await jpeg.close();
       })();

@@ -12,7 +12,7 @@ const encodersDone = new WeakMap<EncoderDetection, Record<string, unknown>>();
 const row = (c: EncoderCandidate) => ({ name: c.name, usable: c.usable, reason: c.reason });
 
 /** Hardware-encoder detection: candidates per codec with why (not), what runs, and the fallback warning. */
-function encodersBlock(d: EncoderDetection, configured: string, h264On: boolean): Record<string, unknown> {
+function encodersBlock(d: EncoderDetection, configured: string): Record<string, unknown> {
   const done = encodersDone.get(d);
   if (done) return done;
   const snap = d.snapshot();
@@ -21,7 +21,7 @@ function encodersBlock(d: EncoderDetection, configured: string, h264On: boolean)
     state: snap.state,
     configured: { h264: configured },
     // jpeg: the JPEG path is sharp (libjpeg-turbo); hardware JPEG encoders are listed, not used.
-    selected: { h264: h264On ? snap.h264?.selected ?? null : null, jpeg: 'sharp' },
+    selected: { h264: d.encodesH264 ? snap.h264?.selected ?? null : null, jpeg: 'sharp' },
     warning: snap.h264?.warning ?? null,
     reason: snap.h264?.reason ?? null,
     error: snap.error,
@@ -42,6 +42,14 @@ function vehicleSummary(f: FlightService): Record<string, unknown> {
     flight_mode: l.flight_mode, flight_mode_text: l.flight_mode_text, is_offboard: l.is_offboard, armed: l.armed,
     circuit_breaker: f.vehicle.circuitBreaker, following_active: f.following,
   };
+}
+
+/** Restream targets as the dashboard shows them; /api/restream has every counter. */
+function restreamSummary(ctx: ServerContext): Record<string, unknown>[] {
+  return ctx.restream.list().map((r) => ({
+    label: r.label, state: r.state, host: r.host, video_port: r.video_port, viewer_url: r.viewer_url,
+    bytes: r.bytes, errors: r.errors, last_error: r.last_error, dropped_access_units: r.dropped_access_units,
+  }));
 }
 
 /** System status with the control flags, video state, streaming figures, vehicle link and client counts. */
@@ -65,8 +73,9 @@ export function statusBody(ctx: ServerContext): Record<string, unknown> {
       quality: ctx.config.streaming.quality,
     },
     vehicle: ctx.flight ? vehicleSummary(ctx.flight) : null,
+    restream: restreamSummary(ctx),
     clients: { http: ctx.fanout.count('mjpeg'), ws: ctx.fanout.count('ws'), webrtc: ctx.webrtc?.peerCount ?? 0 },
-    encoders: encodersBlock(ctx.encoders, ctx.config.webrtc.encoder, ctx.webrtc !== null),
+    encoders: encodersBlock(ctx.encoders, ctx.config.webrtc.encoder),
     uptime: Math.round(ctx.stats.uptime() * 10) / 10,
     timestamp: Date.now() / 1000,
   };

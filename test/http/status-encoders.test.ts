@@ -67,7 +67,7 @@ t.test('webrtc.encoder h264_v4l2m2m here: listed unusable, warned once, libx264 
   t.match(e.platform, { arch: process.arch, board: 'generic' });
   const warned = srv.output().split('\n').filter((l) => l.includes('h264_v4l2m2m is not usable here'));
   t.equal(warned.length, 1, 'the fallback is logged once');
-  t.match(warned[0], /^skyfeed: webrtc encoder: /);
+  t.match(warned[0], /^skyfeed: h264 encoder: /);
 
   t.same(childPids(srv.pid, 'ffmpeg'), [], 'no encode before a viewer');
   const v = await whepViewer(srv.base);
@@ -87,7 +87,7 @@ t.test('auto with no hardware: libx264, no warning', async (t) => {
   t.equal(srv.server.context.encoders.snapshot().h264?.selected, 'libx264');
 });
 
-t.test('WebRTC off: no H.264 candidates or choice, the JPEG side still listed', async (t) => {
+t.test('WebRTC off and no restream target: no H.264 candidates or choice, the JPEG side still listed', async (t) => {
   const srv = await startInProcess(t, { source: { type: 'synthetic' }, webrtc: { enabled: false, encoder: 'h264_vaapi' } });
   const e = await encodersWhenDone(srv.base);
   t.same(e.h264, []);

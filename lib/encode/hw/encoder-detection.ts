@@ -65,15 +65,18 @@ export class EncoderDetection {
   #error: string | null = null;
   /** Settles with the selection; never rejects. */
   readonly #selected: Promise<H264Selection>;
+  /** Whether anything encodes H.264 (WebRTC or a restream target); false: JPEG candidates only. */
+  readonly encodesH264: boolean;
 
   /** Starts detecting at once (or takes the process's cached report). */
   constructor(o: EncoderDetectionOptions) {
     const { configured, log, ...detect } = o;
+    this.encodesH264 = detect.h264 !== false;
     this.#selected = detectOnce(detect).then(
       (report) => {
         this.#report = report;
         this.#state = 'done';
-        if (detect.h264 === false) return { configured, selected: 'libx264' as const, warning: null, reason: 'WebRTC is off: no H.264 encode' };
+        if (detect.h264 === false) return { configured, selected: 'libx264' as const, warning: null, reason: 'no H.264 encode (WebRTC off, no restream target)' };
         return selectH264Encoder(configured, report.h264);
       },
       (err: unknown) => {

@@ -27,7 +27,7 @@ export interface DetectOptions {
   timeoutMs?: number;
   /** Limit for the whole detection (probes and trials, one after another). Default 20 s. */
   budgetMs?: number;
-  /** false: no H.264 candidates and no ffmpeg run (WebRTC off); JPEG only. Default true. */
+  /** false: no H.264 candidates and no ffmpeg run (nothing encodes H.264); JPEG only. Default true. */
   h264?: boolean;
   /** Default process.arch. */
   arch?: string;
@@ -96,7 +96,7 @@ export async function detectHwCapabilities(o: DetectOptions = {}): Promise<HwRep
   const platform = detectPlatform(root, o.arch);
 
   let encoders = new Set<string>();
-  let ffmpegProblem: string | null = withH264 ? null : 'ffmpeg not asked (WebRTC is off)';
+  let ffmpegProblem: string | null = withH264 ? null : 'ffmpeg not asked (no H.264 encode: WebRTC off, no restream target)';
   if (withH264) {
     try {
       encoders = await listFfmpegEncoders(ffmpeg, probeMs());

@@ -1,6 +1,6 @@
 // The detection as the server runs it: once per process (a second server
 // gets the same report without new probes), the H.264 choice with its
-// warning logged once, JPEG only when WebRTC is off, and a time budget that
+// warning logged once, JPEG only when nothing encodes H.264, and a time budget that
 // a hanging encoder cannot exceed (a stand-in ffmpeg that never finishes
 // its trial, as a wedged hardware encoder does).
 
@@ -47,7 +47,8 @@ if (!hasCommand('ffmpeg')) {
     t.same(r.h264, []);
     t.same(r.jpeg.map((c) => c.name), ['v4l2jpegenc', 'sharp']);
     t.match(r.jpeg[0], { usable: false, reason: /no V4L2 M2M JPEG encoder device/ });
-    t.match(sel, { warning: null, reason: /WebRTC is off/ }, 'no warning about an encoder that does not run');
+    t.match(sel, { warning: null, reason: /no H\.264 encode \(WebRTC off, no restream target\)/ }, 'no warning about an encoder that does not run');
+    t.equal(d.encodesH264, false);
   });
 }
 
