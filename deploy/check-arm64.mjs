@@ -123,6 +123,8 @@ function emulationGap() {
   if (process.platform !== 'linux') return `this is ${process.platform}; qemu-user and binfmt_misc are Linux things`;
   if (process.arch === 'arm64') return null;
   if (!existsSync(QEMU)) return `${QEMU} is missing (Debian: apt-get install qemu-user-static)`;
+  // Said before the install, not after it: registering the handler needs root.
+  if (process.getuid?.() !== 0) return 'registering qemu-aarch64 with binfmt_misc needs root';
   if (!existsSync(path.join(ARM64_SYSROOT, 'lib', 'ld-linux-aarch64.so.1'))) {
     return `no arm64 glibc in ${ARM64_SYSROOT} (Debian: apt-get install libc6-arm64-cross libstdc++6-arm64-cross)`;
   }
