@@ -153,7 +153,7 @@ export async function runRestreamBench(a: { quick: boolean; log?: (line: string)
     },
     {
       what: 'restream', target: 'cost of one restream target (reference)',
-      measured: `server CPU ${by('idle').cpu_pct.toFixed(0)} % idle encoder, ${by('live').cpu_pct.toFixed(0)} % live, ${by('dead').cpu_pct.toFixed(0)} % dead target`,
+      measured: `server process CPU (ffmpeg child not counted) ${by('idle').cpu_pct.toFixed(0)} % idle encoder, ${by('live').cpu_pct.toFixed(0)} % live, ${by('dead').cpu_pct.toFixed(0)} % dead target`,
       met: null,
     },
   ];
@@ -170,7 +170,7 @@ export function restreamMarkdown(b: RestreamBench): string {
     `${b.quick ? 'SMOKE RUN (--quick): not the measurement. ' : ''}${b.viewers} MJPEG viewers at 640x480@30, ${b.window_s} s windows, configurations interleaved over ${Math.max(...b.rounds.map((r) => r.round))} round(s); ` +
       `load average ${b.machine.loadavg_start.map((x) => x.toFixed(1)).join('/')} at start, ${b.machine.loadavg_end.map((x) => x.toFixed(1)).join('/')} at end.`,
     '',
-    '| H.264 encode / restream target | viewers fps (median of rounds) | server CPU % | target packets/s | target state |',
+    '| H.264 encode / restream target | viewers fps (median of rounds) | server process CPU % (the ffmpeg encoder, a child process, not included) | target packets/s sent | target state |',
     '|---|---|---|---|---|',
     ...b.summary.map((s) => `| ${s.config === 'idle' ? 'idle (no target)' : s.config === 'live' ? 'RTP to a live receiver' : 'RTP to a closed port (ICMP unreachable)'} | ${s.fps_median.toFixed(1)} | ${s.cpu_pct.toFixed(0)} | ${s.packets_per_s === null ? '—' : s.packets_per_s.toFixed(0)} | ${s.state ?? '—'} |`),
     '',
