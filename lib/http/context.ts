@@ -15,6 +15,7 @@ import type { VideoService } from '../app/video-service.js';
 import type { WebRtcService } from '../app/webrtc-service.js';
 import type { FlightService } from '../app/flight-service.js';
 import type { RateLimiter } from '../util/rate-limiter.js';
+import type { TrackerClient } from '../vision/tracker-client.js';
 import type { CorsPolicy } from './cors.js';
 import type { AccessGuard } from './auth/access-guard.js';
 import type { TokenStore } from './auth/token-store.js';
@@ -38,6 +39,8 @@ export interface ServerContext {
   webrtc: WebRtcService | null;
   /** The vehicle link, follower and offboard state machine; null with vehicle.connection none. */
   flight: FlightService | null;
+  /** The tracker thread's counters and pass durations (read by /metrics). */
+  tracker: Pick<TrackerClient, 'counters' | 'msHistogram'>;
   /** Tracking, following, smart mode: what the command routes call. */
   controller: AppController;
   /** Config writes (store + live application) and the store's reads. */

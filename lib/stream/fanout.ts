@@ -8,6 +8,16 @@ import type { EncodedFrame } from '../encode/encoded-frame.js';
 import type { JpegPipeline } from '../encode/jpeg-pipeline.js';
 import type { ClientKind, StreamClient } from './stream-client.js';
 
+export interface TransportCounters {
+  framesSent: number;
+  framesDropped: number;
+  bytesSent: number;
+}
+
+function newCounters(): TransportCounters {
+  return { framesSent: 0, framesDropped: 0, bytesSent: 0 };
+}
+
 export class Fanout {
   readonly #pipeline: JpegPipeline;
   readonly #byTier = new Map<number, StreamClient[]>();
@@ -32,6 +42,8 @@ export class Fanout {
   readonly #stalledTimeoutS: number;
   /** Clients disconnected for taking no frame for stalledTimeoutS. */
   stalledClosed = 0;
+  /** framesSent, framesDropped and bytesSent split by transport (for /metrics); updated in place, never reallocated. */
+  readonly byKind: Record<ClientKind, TransportCounters> = { mjpeg: newCounters(), ws: newCounters() };
 
   constructor(pipeline: JpegPipeline, stalledTimeoutS = Infinity) {
     this.#pipeline = pipeline;
@@ -140,6 +152,10 @@ export class Fanout {
     const dropsBefore = client.drops;
     const bytesBefore = client.bytes;
     const tier = client.offer(frame, performance.now());
+    const k = this.byKind[client.kind];
+    k.framesSent += client.sent - sentBefore;
+    k.framesDropped += client.drops - dropsBefore;
+    k.bytesSent += client.bytes - bytesBefore;
     this.framesSent += client.sent - sentBefore;
     this.framesDropped += client.drops - dropsBefore;
     this.bytesSent += client.bytes - bytesBefore;
