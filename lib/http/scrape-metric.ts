@@ -56,7 +56,7 @@ export function histogramSamples(name: string, h: LatencyHistogram, labels: Labe
   for (let i = 0; i < h.bounds.length; i++) {
     out.push({ metricName: `${name}_bucket`, labels: { ...labels, le: String(h.bounds[i] / 1000) }, value: h.cumulative(i) });
   }
-  out.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: h.count });
+  out.push({ metricName: `${name}_bucket`, labels: { ...labels, le: '+Inf' }, value: h.cumulative(h.bounds.length) });
   out.push({ metricName: `${name}_sum`, labels, value: h.sum / 1000 });
   out.push({ metricName: `${name}_count`, labels, value: h.count });
   return out;
