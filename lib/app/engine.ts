@@ -17,6 +17,7 @@ import { StreamStats } from '../stream/stream-stats.js';
 import { OsdFeed } from './osd-feed.js';
 import { VideoService } from './video-service.js';
 import { WebRtcService, type WebRtcTuning } from './webrtc-service.js';
+import { logger } from '../util/log.js';
 
 export interface EngineOptions {
   /**
@@ -70,7 +71,7 @@ export function createEngine(config: SkyfeedConfig, opts: EngineOptions = {}): E
     makeSource: () => createSource(config),
     requestedFps: () => config.streaming.fps,
     measuredFps: () => stats.captureFps,
-    log: (line) => console.error(`skyfeed: ${line}`),
+    log: (line) => logger('video').warn(line),
   });
   const webrtc = config.webrtc.enabled ? new WebRtcService(bus, config, opts.webrtc, osd) : null;
   let closing: Promise<void> | null = null;

@@ -12,6 +12,7 @@ import {
   SignalingSession, WebRtcFanout, WhepEndpoint, type SignalingOutgoing, type TelemetryMessage, type WebRtcFanoutOptions,
   type WebRtcStats,
 } from '../stream/webrtc/index.js';
+import { logger } from '../util/log.js';
 
 /** Rate the encoder is told when the capture is demand-paced (streaming.fps 0). */
 const FALLBACK_FPS = 30;
@@ -47,7 +48,7 @@ export class WebRtcService {
       width: config.streaming.width, height: config.streaming.height, fps,
       encoder: w.encoder, bitrateKbps: w.bitrate_kbps, gop: w.gop || fps, profile: w.profile,
       ffmpegPath: config.source.ffmpeg_path ?? 'ffmpeg', vaapiDevice: w.vaapi_device,
-      log: (m) => console.error(`skyfeed: webrtc encoder: ${m}`),
+      log: (m) => logger('webrtc').warn(`webrtc encoder: ${m}`),
       ...tuning.encoder,
     });
     this.#gate = new DemandGate(this.encoder, tuning.idleStopMs ?? w.idle_stop_s * 1000);
@@ -74,8 +75,8 @@ export class WebRtcService {
   }
 
   /** A signaling conversation for one WebSocket; `close` asks the socket to close (1008 when full). */
-  signaling(send: (msg: SignalingOutgoing) => void, close: (code: number, reason: string) => void): SignalingSession {
-    return new SignalingSession(this.fanout, send, close);
+  signaling(send: (msg: SignalingOutgoing) => void, close: (code: number, reason: string) => void, remote?: string): SignalingSession {
+    return new SignalingSession(this.fanout, send, close, { remote });
   }
 
   /** Sends `msg` on every peer's telemetry channel (rate-limited, skipped under backpressure). */

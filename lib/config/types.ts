@@ -184,6 +184,11 @@ export interface SafetyConfig {
   max_thrust: number;
 }
 
+export interface LogConfig {
+  /** Least severe level written (SKYFEED_LOG_LEVEL overrides it). */
+  level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
 export interface SimConfig {
   listen_host: string;
   listen_port: number;
@@ -223,6 +228,7 @@ export interface SkyfeedConfig {
   follower: FollowerConfig;
   safety: SafetyConfig;
   sim: SimConfig;
+  log: LogConfig;
   [section: string]: unknown;
 }
 

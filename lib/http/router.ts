@@ -10,6 +10,9 @@ import type { Access } from './auth/roles.js';
 import type { CorsPolicy } from './cors.js';
 import { remoteAddress } from './request.js';
 import { reply, sendError, sendFailure, statusLine } from './respond.js';
+import { logger } from '../util/log.js';
+
+const log = logger('http');
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'del';
 
@@ -99,7 +102,7 @@ export class Router {
         handler(res, req, who);
       } catch (err) {
         // A bug in one handler answers 500 instead of ending the process (and every viewer's stream with it).
-        console.error(`skyfeed: ${method.toUpperCase()} ${path} failed:`, err);
+        log.error({ err, route: path, method: method.toUpperCase() }, `${method.toUpperCase()} ${path} failed`);
         try {
           sendError({ res, aborted: false, cors: [] }, 'SKYFEED_ERR_INTERNAL', 'internal error; see the server log');
         } catch {
@@ -123,6 +126,11 @@ export class Router {
     };
     const verdict = this.#guard.check(access, c);
     if (!(verdict instanceof Denied)) return verdict;
+    // The reason is the refusal's own text, which never contains a presented token (a token name at most).
+    log.warn({
+      event: 'auth_failure', method: req.getMethod().toUpperCase(), route: req.getUrl(), code: verdict.code,
+      reason: typeof verdict.detail === 'string' ? verdict.detail : verdict.code, remote: c.remote(),
+    }, `access denied: ${verdict.code}`);
     sendFailure(reply(res, this.#cors.headersFor(c.origin)), verdict);
     return null;
   }
