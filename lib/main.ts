@@ -97,7 +97,8 @@ async function main(): Promise<void> {
     `skyfeed listening on ${url} ` +
       `(source ${config.source.type}, ${s.width}x${s.height}@${s.fps}, q${s.quality}, ${server.context.jpeg.workers} encode workers)`,
   );
-  log.info({ url, source: config.source.type, width: s.width, height: s.height, fps: s.fps, workers: server.context.jpeg.workers }, 'listening');
+  const workers = server.context.jpeg.workers;
+  log.info({ url, source: config.source.type, width: s.width, height: s.height, fps: s.fps, workers }, 'listening');
   const stop = (signal: string) => {
     log.info({ signal }, `${signal}, shutting down`);
     setTimeout(() => {

@@ -192,7 +192,8 @@ export class ResilientSource implements FrameSource {
     this.#fps.count();
     if (h.state !== 'healthy') {
       if (h.consecutiveFailures > 0 || h.recoveryAttempts > 0) {
-        this.#log(`recovered (${h.format}) after ${h.consecutiveFailures} failure(s), ${((t - h.lostAt) / 1000).toFixed(1)} s without signal`, 'healthy');
+        const down = ((t - h.lostAt) / 1000).toFixed(1);
+        this.#log(`recovered (${h.format}) after ${h.consecutiveFailures} failure(s), ${down} s without signal`, 'healthy');
       }
       h.state = 'healthy';
       h.consecutiveFailures = 0;

@@ -47,7 +47,9 @@ function destination(): DestinationStream {
 function rootLogger(): Logger {
   if (root) return root;
   root = pino({ level: envLevel() ?? 'info', base: { pid: process.pid } }, destination());
-  if (invalidEnv !== null) root.warn({ component: 'log', value: invalidEnv.slice(0, 32) }, `${LOG_LEVEL_ENV} is not one of ${LOG_LEVELS.join(', ')}; ignored`);
+  if (invalidEnv !== null) {
+    root.warn({ component: 'log', value: invalidEnv.slice(0, 32) }, `${LOG_LEVEL_ENV} is not one of ${LOG_LEVELS.join(', ')}; ignored`);
+  }
   return root;
 }
 

@@ -145,7 +145,9 @@ export function startServerWithFile(t: Owner, configFile: string, opts: StartOpt
       clearTimeout(timer);
       proc.stdout!.off('data', onData);
       const port = Number(m[1]);
-      resolve({ proc, pid: proc.pid!, port, configFile, base: `http://127.0.0.1:${port}`, output: () => out, stderr: () => err, stop });
+      resolve({
+        proc, pid: proc.pid!, port, configFile, base: `http://127.0.0.1:${port}`, output: () => out, stderr: () => err, stop,
+      });
     };
     proc.stdout!.on('data', onData);
     void exited.then(({ code, signal }) => {

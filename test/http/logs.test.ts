@@ -66,7 +66,8 @@ t.test('viewer connects and disconnects, an auth failure and a config change are
   const denied = await call(srv.base, 'GET', '/stats', undefined, { authorization: `Bearer ${wrong}` });
   t.equal(denied.status, 401);
   const fail = await waitLine(srv, { event: 'auth_failure' }, 'the auth failure line');
-  t.match(fail, { level: 40, component: 'http', route: '/stats', method: 'GET', code: 'SKYFEED_ERR_AUTH_INVALID_TOKEN', remote: '127.0.0.1' });
+  t.match(fail, { level: 40, component: 'http', route: '/stats', method: 'GET', remote: '127.0.0.1' });
+  t.equal(fail.code, 'SKYFEED_ERR_AUTH_INVALID_TOKEN');
   t.notOk(srv.stderr().includes(wrong), 'the presented token is nowhere in the log');
   t.notOk(srv.stderr().includes(TEST_ADMIN_TOKEN), 'nor the admin token');
 

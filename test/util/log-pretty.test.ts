@@ -3,7 +3,8 @@ import { prettyLine } from '../../lib/util/log-pretty.js';
 
 t.test('a JSON log line becomes time, level, component, message, then key=value', async (t) => {
   const time = Date.UTC(2026, 0, 2, 3, 4, 5, 678);
-  const line = JSON.stringify({ level: 40, time, pid: 1, component: 'http', route: '/stats', reason: 'invalid token', n: 3, msg: 'access denied' });
+  const fields = { level: 40, time, pid: 1, component: 'http', route: '/stats', reason: 'invalid token', n: 3, msg: 'access denied' };
+  const line = JSON.stringify(fields);
   t.equal(prettyLine(`${line}\n`), '03:04:05.678 WARN  http: access denied route=/stats reason="invalid token" n=3\n');
 });
 

@@ -111,7 +111,8 @@ export const wsTelemetryRoutes: RouteGroup = (router, ctx) => {
       const data = ws.getUserData();
       if (data.sub) {
         hub.remove(data.sub);
-        logDisconnect({ transport: 'ws_telemetry', remote: data.remote, client_id: data.id, connectedAt: data.openedAt, sent: data.sub.sent });
+        const sent = data.sub.sent;
+        logDisconnect({ transport: 'ws_telemetry', remote: data.remote, client_id: data.id, connectedAt: data.openedAt, sent });
       }
       data.sub = null;
     },
