@@ -3,6 +3,9 @@
 // client gauges that follow connects and disconnects, and the role check.
 
 import t from 'tap';
+import { readFileSync } from 'node:fs';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { call, waitForVideo } from '../helpers/http.js';
 import { TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
 import { startInProcess } from '../helpers/in-process.js';
@@ -50,6 +53,24 @@ t.test('the exposition parses strictly: every family has HELP and TYPE, skyfeed_
   t.equal(fams.get('skyfeed_encode_duration_seconds')!.type, 'histogram');
   t.ok(v(fams, 'skyfeed_process_resident_memory_bytes') > 10e6, 'RSS in bytes');
   t.same(fams.get('skyfeed_vehicle_link_up')!.samples, [], 'no vehicle configured: no link sample (not a false 0)');
+});
+
+t.test('the Grafana dashboard queries only metrics the server exposes', async (t) => {
+  const srv = await startInProcess(t);
+  const fams = await metrics(srv.base);
+  const names = new Set<string>();
+  for (const f of fams.values()) {
+    names.add(f.name);
+    for (const s of f.samples) names.add(s.name);
+  }
+  const file = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../deploy/grafana/skyfeed.json');
+  const dash = JSON.parse(readFileSync(file, 'utf8')) as { panels: { title: string; targets: { expr: string }[] }[] };
+  t.ok(dash.panels.length >= 10, `${dash.panels.length} panels`);
+  for (const p of dash.panels) {
+    for (const target of p.targets) {
+      for (const m of target.expr.match(/skyfeed_[a-z0-9_]+/g) ?? []) t.ok(names.has(m), `${p.title}: ${m}`);
+    }
+  }
 });
 
 t.test('counters move under MJPEG and WS viewers; client gauges follow them', async (t) => {
