@@ -8,6 +8,7 @@ import { roundsSpread, type RoundsSummary } from './rounds.js';
 import type { WebRtcBenchResult } from './webrtc/report.js';
 import type { TrackingBench } from './tracking/report.js';
 import type { FollowBench } from './vehicle/follow-report.js';
+import type { RestreamBench } from './restream/restream-bench.js';
 
 export interface BenchRun {
   mode: 'full' | 'quick';
@@ -26,6 +27,8 @@ export interface BenchRun {
   tracking?: TrackingBench | null;
   /** The follow part (bench/vehicle/follow-bench.ts), null when left out or failed. */
   follow?: FollowBench | null;
+  /** The restream part (bench/restream), null when left out or failed. */
+  restream?: RestreamBench | null;
   healthy: boolean;
 }
 

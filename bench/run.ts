@@ -30,6 +30,7 @@ import { markdown as trackingMarkdown, trackingTargets, type TrackingBench } fro
 import { runTrackingBench } from './tracking/tracking-bench.js';
 import { markdown as followMarkdown, followTargets, type FollowBench } from './vehicle/follow-report.js';
 import { runFollowBench } from './vehicle/follow-bench.js';
+import { restreamMarkdown, restreamTargets, runRestreamBench, type RestreamBench } from './restream/restream-bench.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -76,7 +77,7 @@ function usage(err?: string): never {
   --quick      smoke check: a few short scenarios, WebRTC, tracking and follow parts in quick mode, results in a temp
                folder, README untouched
   --only RE    run only scenarios whose id matches RE (e.g. 'mjpeg-400|throughput'; 'webrtc' for the WebRTC part,
-               'tracking' for the tracking part, 'follow' for the closed loop with video)
+               'tracking' for the tracking part, 'follow' for the closed loop with video, 'restream' for RTP restreaming)
   --measure S  measurement window per scenario (default 10, quick 1.5)
   --warmup S   warm-up before each window (default 3, quick 1)
   --out DIR    where results go (default bench/results; quick: a temp folder)
@@ -106,7 +107,9 @@ async function main(): Promise<void> {
   const wantTracking = !args.only || args.only.test('tracking');
   // And the follow part (bench/vehicle/follow-bench.ts), last.
   const wantFollow = !args.only || args.only.test('follow');
-  if (!scenarios.length && !wantWebRtc && !wantTracking && !wantFollow) usage('no scenario matches --only');
+  // And the restream part (bench/restream), after it.
+  const wantRestream = !args.only || args.only.test('restream');
+  if (!scenarios.length && !wantWebRtc && !wantTracking && !wantFollow && !wantRestream) usage('no scenario matches --only');
   const machine = machineInfo();
   const started = new Date();
   const t0 = performance.now();
@@ -198,6 +201,16 @@ async function main(): Promise<void> {
     for (const n of follow?.notes ?? []) console.log(`[follow] note: ${n}`);
   }
 
+  let restream: RestreamBench | null = null;
+  if (wantRestream) {
+    console.log(`[restream] ${args.quick ? 'quick: 5 viewers, 3 s windows, one round' : 'full: 20 viewers, 10 s windows, 3 interleaved rounds'}: idle encoder vs live target vs dead target`);
+    restream = await runRestreamBench({ quick: args.quick, log: (l) => console.log(`[restream] ${l}`) }).catch((e: Error) => {
+      console.log(`restream FAILED: ${e.stack ?? e.message}`);
+      failures++;
+      return null;
+    });
+  }
+
   // Repeated scenarios collapse to their median round (bench/rounds.ts).
   const results = mergeRounds(runs);
   const tp = throughput(results);
@@ -211,11 +224,13 @@ async function main(): Promise<void> {
     webrtc,
     tracking,
     follow,
+    restream,
     healthy: failures === 0,
   };
   if (webrtc) run.targets.push(...webrtcTargets(webrtc, DEFAULT_KBPS));
   if (tracking) run.targets.push(...trackingTargets(tracking));
   if (follow) run.targets.push(...followTargets(follow));
+  if (restream) run.targets.push(...restreamTargets(restream));
 
   console.log('\n' + terminalTable(results));
   if (run.ablations.length) {
@@ -242,6 +257,7 @@ async function main(): Promise<void> {
     }
     if (tracking) md += `\n\n## Tracking\n\n${trackingMarkdown(tracking).trimEnd()}`;
     if (follow) md += `\n\n## Following with video (vehicle closed loop)\n\n${followMarkdown(follow).trimEnd()}`;
+    if (restream) md += `\n\n## Restream (RTP to a media server)\n\n${restreamMarkdown(restream).trimEnd()}`;
     return md;
   };
   const md = withParts(markdown(run, `${name}.svg`), `${name}-webrtc.svg`);

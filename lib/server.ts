@@ -28,13 +28,14 @@ import { videoHealthRoutes } from './http/routes/video-health.js';
 import { trackerFollowerRoutes } from './http/routes/tracker-follower.js';
 import { openapiRoutes } from './http/routes/openapi.js';
 import { webrtcRoutes } from './http/routes/webrtc.js';
+import { restreamRoutes } from './http/routes/restream.js';
 import { simRoutes } from './http/routes/sim.js';
 import { vehicleRoutes } from './http/routes/vehicle.js';
 import { metricsRoutes } from './http/routes/metrics.js';
 
 /** Route groups in registration order; the router's fallback (404, OPTIONS) goes last. */
 const routeGroups: RouteGroup[] = [
-  pageRoutes, authRoutes, videoFeedRoutes, wsVideoFeedRoutes, wsTelemetryRoutes, webrtcRoutes, simRoutes, streamStatsRoutes,
+  pageRoutes, authRoutes, videoFeedRoutes, wsVideoFeedRoutes, wsTelemetryRoutes, webrtcRoutes, restreamRoutes, simRoutes, streamStatsRoutes,
   commandRoutes, telemetryRoutes, vehicleRoutes, configApiRoutes, videoHealthRoutes, trackerFollowerRoutes,
   openapiRoutes, metricsRoutes,
 ];
@@ -69,8 +70,8 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
   const shutdownHooks: (() => void)[] = [];
   const ctx: ServerContext = {
     uws, config, bus: engine.bus, jpeg: engine.jpeg, fanout: engine.fanout, stats: engine.stats, policy: engine.policy,
-    video: engine.video, webrtc: engine.webrtc, flight: plane.flight, tracker: plane.tracker, controller: plane.controller,
-    settings: plane.settings, limiter: plane.limiter,
+    video: engine.video, webrtc: engine.webrtc, restream: engine.restream, flight: plane.flight, tracker: plane.tracker,
+    controller: plane.controller, settings: plane.settings, limiter: plane.limiter,
     cors, secure, startedAt: Date.now(), shuttingDown: false, auth: { guard, tokens, sessions }, routes: router.routes,
     onShutdown: (hook) => void shutdownHooks.push(hook),
   };

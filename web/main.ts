@@ -10,6 +10,7 @@ import { mountTelemetry } from './panels/telemetry-panel.js';
 import { mountCharts } from './panels/charts-panel.js';
 import { mountConfig } from './config/config-panel.js';
 import { mountAbout } from './panels/about-panel.js';
+import { mountRestream } from './panels/restream-panel.js';
 import { startFallbackPoll } from './panels/feed.js';
 
 const $ = (id: string) => document.getElementById(id)!;
@@ -73,7 +74,7 @@ async function boot(): Promise<void> {
   mountConnection(ctx);
   const panels: [string, MountPanel][] = [
     ['video-panel', mountVideo], ['controls-panel', mountControls], ['telemetry-panel', mountTelemetry],
-    ['charts-panel', mountCharts], ['config-panel', mountConfig], ['about', mountAbout],
+    ['charts-panel', mountCharts], ['restream-panel', mountRestream], ['config-panel', mountConfig], ['about', mountAbout],
   ];
   for (const [id, mount] of panels) {
     try {

@@ -14,6 +14,8 @@ import { encodeWorkerCount } from '../policy/encoded-slots.js';
 import { qualityPolicy, type QualityPolicy } from '../policy/quality-tiers.js';
 import { Fanout } from '../stream/fanout.js';
 import { StreamStats } from '../stream/stream-stats.js';
+import { RestreamHub, targetSpec } from '../stream/restream/index.js';
+import { H264Service } from './h264-service.js';
 import { OsdFeed } from './osd-feed.js';
 import { VideoService } from './video-service.js';
 import { WebRtcService, type WebRtcTuning } from './webrtc-service.js';
@@ -41,12 +43,16 @@ export interface Engine {
   readonly fanout: Fanout;
   readonly stats: StreamStats;
   readonly video: VideoService;
-  /** WebRTC (H.264 encode + peers); null when webrtc.enabled is false. */
+  /** The shared H.264 encode; null when neither WebRTC nor a restream target wants it. */
+  readonly h264: H264Service | null;
+  /** WebRTC peers over the shared encode; null when webrtc.enabled is false. */
   readonly webrtc: WebRtcService | null;
+  /** restream.targets (RTP to media servers) over the shared encode; empty when none are configured. */
+  readonly restream: RestreamHub;
   readonly policy: QualityPolicy;
   /** What the encoders draw (osd.*) and label frames with; the control plane attaches the controller's state. */
   readonly osd: OsdFeed;
-  /** Starts the encoder, then the video source. */
+  /** Starts the JPEG encoders, the video source, then the autostart restream targets. */
   start(): Promise<void>;
   /** Ends every stream, stops the source and the encoder. Idempotent. */
   close(): Promise<void>;
@@ -73,19 +79,27 @@ export function createEngine(config: SkyfeedConfig, opts: EngineOptions = {}): E
     measuredFps: () => stats.captureFps,
     log: (line) => logger('video').warn(line),
   });
-  const webrtc = config.webrtc.enabled ? new WebRtcService(bus, config, opts.webrtc, osd) : null;
+  const specs = config.restream.targets.map(targetSpec);
+  const h264 = config.webrtc.enabled || specs.length > 0 ? new H264Service(bus, config, opts.webrtc, osd) : null;
+  const webrtc = h264 && config.webrtc.enabled ? new WebRtcService(h264, config, opts.webrtc) : null;
+  const restream = new RestreamHub(specs, h264 && { source: h264.encoder, hold: () => h264.hold() }, {
+    log: (line) => logger('restream').info(line),
+  });
   let closing: Promise<void> | null = null;
   return {
-    config, bus, jpeg, fanout, stats, video, webrtc, policy: qualityPolicy(s), osd,
+    config, bus, jpeg, fanout, stats, video, h264, webrtc, restream, policy: qualityPolicy(s), osd,
     async start() {
       await jpeg.start();
       await video.start();
+      restream.startAutostart();
     },
     close() {
       closing ??= (async () => {
         fanout.closeAll(1001, 'Server shutting down');
         stats.close();
-        await webrtc?.close();
+        restream.close();
+        webrtc?.close();
+        await h264?.close();
         await video.close();
         await jpeg.close();
       })();

@@ -1,28 +1,19 @@
-// WebRTC, assembled: one H.264 encode of the camera (an ffmpeg process fed
-// from the frame bus) that runs only while a peer wants it, its access
-// units fanned out to every peer, and the two ways in (signaling sessions
-// over a WebSocket, WHEP sessions over HTTP).
+// WebRTC, assembled: the shared H.264 encode (H264Service) fanned out to
+// every peer, and the two ways in (signaling sessions over a WebSocket,
+// WHEP sessions over HTTP). Peers hold the encoder while they watch.
 
-import type { FrameBus, Subscription } from '../bus/frame-bus.js';
 import type { SkyfeedConfig } from '../config/types.js';
-import { H264BusFeed, type H264FeedCounters } from '../encode/h264/bus-feed.js';
-import { DemandGate, H264Encoder, type H264EncoderOptions } from '../encode/h264/index.js';
-import type { OsdSource } from '../encode/osd/osd-state.js';
+import type { H264FeedCounters } from '../encode/h264/bus-feed.js';
+import type { H264Encoder } from '../encode/h264/index.js';
 import {
   SignalingSession, WebRtcFanout, WhepEndpoint, type SignalingOutgoing, type TelemetryMessage, type WebRtcFanoutOptions,
   type WebRtcStats,
 } from '../stream/webrtc/index.js';
-import { logger } from '../util/log.js';
-
-/** Rate the encoder is told when the capture is demand-paced (streaming.fps 0). */
-const FALLBACK_FPS = 30;
+import type { H264Service, H264Tuning } from './h264-service.js';
 
 /** Overrides for the engine's own defaults; see EngineOptions.webrtc. */
-export interface WebRtcTuning {
-  encoder?: Partial<Pick<H264EncoderOptions, 'restartMinMs' | 'gopCacheUnits' | 'framing'>>;
+export interface WebRtcTuning extends H264Tuning {
   fanout?: Partial<Pick<WebRtcFanoutOptions, 'connectTimeoutMs' | 'telemetryMaxHz' | 'stalledTimeoutMs'>>;
-  /** Encoder stop delay after the last peer, in ms (config: idle_stop_s). */
-  idleStopMs?: number;
 }
 
 export interface WebRtcServiceStats extends WebRtcStats {
@@ -30,48 +21,31 @@ export interface WebRtcServiceStats extends WebRtcStats {
 }
 
 export class WebRtcService {
-  readonly encoder: H264Encoder;
   readonly fanout: WebRtcFanout;
   readonly whep: WhepEndpoint;
-  readonly #gate: DemandGate;
-  readonly #feed: H264BusFeed;
-  readonly #subscription: Subscription;
-  readonly #bus: FrameBus;
+  readonly #h264: H264Service;
   #closed = false;
 
-  /** `osd`: drawn on the encoder's copy of each frame while its preset is on. */
-  constructor(bus: FrameBus, config: SkyfeedConfig, tuning: WebRtcTuning = {}, osd?: OsdSource) {
+  constructor(h264: H264Service, config: SkyfeedConfig, tuning: WebRtcTuning = {}) {
     const w = config.webrtc;
-    this.#bus = bus;
-    const fps = config.streaming.fps || FALLBACK_FPS;
-    this.encoder = new H264Encoder({
-      width: config.streaming.width, height: config.streaming.height, fps,
-      encoder: w.encoder, bitrateKbps: w.bitrate_kbps, gop: w.gop || fps, profile: w.profile,
-      ffmpegPath: config.source.ffmpeg_path ?? 'ffmpeg', vaapiDevice: w.vaapi_device,
-      log: (m) => logger('webrtc').warn(`webrtc encoder: ${m}`),
-      ...tuning.encoder,
-    });
-    this.#gate = new DemandGate(this.encoder, tuning.idleStopMs ?? w.idle_stop_s * 1000);
-    this.#feed = new H264BusFeed(bus, this.encoder, fps, () => this.#gate.users > 0, osd);
-    this.#subscription = bus.subscribe(this.#feed);
-    this.fanout = new WebRtcFanout(this.encoder, {
-      width: config.streaming.width, height: config.streaming.height, fps, maxPeers: w.max_peers,
+    this.#h264 = h264;
+    this.fanout = new WebRtcFanout(h264.encoder, {
+      width: config.streaming.width, height: config.streaming.height, fps: h264.fps, maxPeers: w.max_peers,
       stalledTimeoutMs: w.stalled_timeout_s * 1000, iceServers: w.ice_servers, profile: w.profile,
       ...tuning.fanout,
-      demand: { acquire: () => this.hold() },
+      demand: { acquire: () => h264.hold() },
     });
     this.whep = new WhepEndpoint(this.fanout);
   }
 
-  /**
-   * Keeps the encoder running until the returned release is called: every
-   * peer holds it, and so can a restream target or a bench baseline.
-   */
+  /** The shared encoder (its stats, a bench's direct access). */
+  get encoder(): H264Encoder {
+    return this.#h264.encoder;
+  }
+
+  /** Keeps the encoder running until the returned release is called (a bench baseline). */
   hold(): () => void {
-    const release = this.#gate.acquire();
-    // The encoder now runs: wake an idle camera for it.
-    this.#bus.release();
-    return release;
+    return this.#h264.hold();
   }
 
   /** A signaling conversation for one WebSocket; `close` asks the socket to close (1008 when full). */
@@ -89,16 +63,14 @@ export class WebRtcService {
   }
 
   stats(): WebRtcServiceStats {
-    return { ...this.fanout.stats(this.encoder), feed: { ...this.#feed.counters } };
+    return { ...this.fanout.stats(this.#h264.encoder), feed: this.#h264.feedCounters };
   }
 
-  async close(): Promise<void> {
+  /** Ends the peers; the encoder is the H264Service's to close. */
+  close(): void {
     if (this.#closed) return;
     this.#closed = true;
     this.whep.close();
     this.fanout.close();
-    this.#gate.close();
-    this.#subscription.close();
-    await this.encoder.close();
   }
 }

@@ -90,6 +90,31 @@ export interface WebRtcConfig {
   vaapi_device?: string;
 }
 
+/** One receiver of the restreamed H.264 (restream.targets; see config/schema.json). */
+export interface RestreamTargetConfig {
+  /** Unique name: in URLs (/api/restream/<label>/start) and in /stats. */
+  label: string;
+  type: 'rtp';
+  /** IPv4/IPv6 literal or a host name (resolved at each start and retry). */
+  host: string;
+  video_port: number;
+  payload_type: number;
+  /** RTP SSRC; random per start when absent. */
+  ssrc?: number;
+  /** Start sending when the server starts (default true). */
+  autostart?: boolean;
+  /** Largest RTP packet in bytes, IP and UDP headers on top (default 1200). */
+  mtu?: number;
+  /** Where people watch this target (a Janus demo page, a player); shown on the dashboard. */
+  viewer_url?: string;
+  /** SRTP on the hop: the suite and a file holding the base64 master key + salt (as Janus's srtpcrypto). */
+  srtp?: { suite: 'AES_CM_128_HMAC_SHA1_80' | 'AES_CM_128_HMAC_SHA1_32'; key_file: string };
+}
+
+export interface RestreamConfig {
+  targets: RestreamTargetConfig[];
+}
+
 export interface OsdConfig {
   enabled: boolean;
   preset: 'minimal' | 'professional' | 'debug';
@@ -228,6 +253,7 @@ export interface SkyfeedConfig {
   follower: FollowerConfig;
   safety: SafetyConfig;
   sim: SimConfig;
+  restream: RestreamConfig;
   log: LogConfig;
   [section: string]: unknown;
 }

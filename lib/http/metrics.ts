@@ -112,6 +112,8 @@ export function createMetricsRegistry(ctx: ServerContext): Registry {
   add('webrtc_encoder_restarts_total', 'counter', 'H.264 encoder restarts after it died', () =>
     one(ctx.webrtc?.encoder.stats().restarts ?? 0));
 
+  add('restream_targets_active', 'gauge', 'Restream targets started (sending or retrying)', () => one(ctx.restream.activeCount));
+
   add('tracker_frames_total', 'counter', 'Frames the tracker processed', () => one(ctx.tracker.counters.processed));
   add('tracker_skipped_total', 'counter', 'Frames replaced by a newer one while the tracker was busy', () =>
     one(ctx.tracker.counters.skipped));

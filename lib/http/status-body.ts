@@ -14,6 +14,14 @@ function vehicleSummary(f: FlightService): Record<string, unknown> {
   };
 }
 
+/** Restream targets as the dashboard shows them; /api/restream has every counter. */
+function restreamSummary(ctx: ServerContext): Record<string, unknown>[] {
+  return ctx.restream.list().map((r) => ({
+    label: r.label, state: r.state, host: r.host, video_port: r.video_port, viewer_url: r.viewer_url,
+    bytes: r.bytes, errors: r.errors, last_error: r.last_error, dropped_access_units: r.dropped_access_units,
+  }));
+}
+
 /** System status with the control flags, video state, streaming figures, vehicle link and client counts. */
 export function statusBody(ctx: ServerContext): Record<string, unknown> {
   const source = ctx.video.source?.health();
@@ -35,6 +43,7 @@ export function statusBody(ctx: ServerContext): Record<string, unknown> {
       quality: ctx.config.streaming.quality,
     },
     vehicle: ctx.flight ? vehicleSummary(ctx.flight) : null,
+    restream: restreamSummary(ctx),
     clients: { http: ctx.fanout.count('mjpeg'), ws: ctx.fanout.count('ws'), webrtc: ctx.webrtc?.peerCount ?? 0 },
     uptime: Math.round(ctx.stats.uptime() * 10) / 10,
     timestamp: Date.now() / 1000,

@@ -17,6 +17,7 @@ const expected: [string, string][] = [
   ['get', '/api/auth/tokens'], ['post', '/api/auth/tokens'], ['delete', '/api/auth/tokens/{name}'],
   ['get', '/api/sim/targets'], ['get', '/api/sim/vehicle'], ['post', '/api/sim/faults'],
   ['get', '/api/vehicle/status'], ['get', '/api/vehicle/telemetry'], ['get', '/api/vehicle/events'],
+  ['get', '/api/restream'], ['get', '/api/restream/{label}'], ['post', '/api/restream/{label}/start'], ['post', '/api/restream/{label}/stop'],
   ['get', '/ws/webrtc_signaling'], ['post', '/whep'], ['patch', '/whep/{id}'], ['delete', '/whep/{id}'],
 ];
 

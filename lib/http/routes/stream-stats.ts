@@ -7,7 +7,7 @@ import { statusBody } from '../status-body.js';
 export const streamStatsRoutes: RouteGroup = (router, ctx) => {
   router.get('/stats', 'viewer', (res, req) => {
     const reply: Reply = { res, aborted: false, cors: ctx.cors.headersFor(req.getHeader('origin')) };
-    sendJson(reply, 200, { ...ctx.stats.snapshot(ctx.config.streaming.fps, ctx.config.streaming.quality), webrtc: ctx.webrtc?.stats() ?? null });
+    sendJson(reply, 200, { ...ctx.stats.snapshot(ctx.config.streaming.fps, ctx.config.streaming.quality), webrtc: ctx.webrtc?.stats() ?? null, restream: ctx.restream.list() });
   });
 
   router.get('/status', 'viewer', (res, req) => {
