@@ -31,6 +31,7 @@ import { runTrackingBench } from './tracking/tracking-bench.js';
 import { markdown as followMarkdown, followTargets, type FollowBench } from './vehicle/follow-report.js';
 import { runFollowBench } from './vehicle/follow-bench.js';
 import { restreamMarkdown, restreamTargets, runRestreamBench, type RestreamBench } from './restream/restream-bench.js';
+import { numberFlag, parseFlags } from './flags.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
 
@@ -47,27 +48,18 @@ interface Args {
 
 function parseArgs(argv: string[]): Args {
   const a: Args = { quick: false, readme: true, profile: false };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const val = () => {
-      const v = argv[++i];
-      if (v === undefined) usage(`${k} needs a value`);
-      return v;
-    };
+  parseFlags(argv, (k, value) => {
     if (k === '--quick') a.quick = true;
-    else if (k === '--only') a.only = new RegExp(val());
-    else if (k === '--measure') a.measureMs = Number(val()) * 1000;
-    else if (k === '--warmup') a.warmupMs = Number(val()) * 1000;
-    else if (k === '--out') a.out = val();
+    else if (k === '--only') a.only = new RegExp(value());
+    else if (k === '--measure') a.measureMs = Number(value()) * 1000;
+    else if (k === '--warmup') a.warmupMs = Number(value()) * 1000;
+    else if (k === '--out') a.out = value();
     else if (k === '--no-readme') a.readme = false;
     else if (k === '--profile') a.profile = true;
-    else if (k === '--rounds') {
-      a.rounds = Number(val());
-      if (!Number.isInteger(a.rounds) || a.rounds < 1 || a.rounds > 9) usage('--rounds takes a whole number from 1 to 9');
-    }
-    else if (k === '--help' || k === '-h') usage();
-    else usage(`unknown option ${k}`);
-  }
+    else if (k === '--rounds') a.rounds = numberFlag(k, value(), 1, 9, usage);
+    else return false;
+    return true;
+  }, usage);
   return a;
 }
 

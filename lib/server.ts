@@ -70,8 +70,8 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
   const shutdownHooks: (() => void)[] = [];
   const ctx: ServerContext = {
     uws, config, bus: engine.bus, jpeg: engine.jpeg, fanout: engine.fanout, stats: engine.stats, policy: engine.policy,
-    video: engine.video, webrtc: engine.webrtc, restream: engine.restream, flight: plane.flight, tracker: plane.tracker,
-    controller: plane.controller, settings: plane.settings, limiter: plane.limiter,
+    video: engine.video, webrtc: engine.webrtc, restream: engine.restream, encoders: engine.encoders, flight: plane.flight,
+    tracker: plane.tracker, controller: plane.controller, settings: plane.settings, limiter: plane.limiter,
     cors, secure, startedAt: Date.now(), shuttingDown: false, auth: { guard, tokens, sessions }, routes: router.routes,
     onShutdown: (hook) => void shutdownHooks.push(hook),
   };

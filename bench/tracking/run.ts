@@ -11,34 +11,26 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markdown } from './report.js';
 import { OURS, runTrackingBench, type TrackingBenchOptions } from './tracking-bench.js';
+import { numberFlag, parseFlags } from '../flags.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 function parseArgs(argv: string[]): TrackingBenchOptions & { out?: string } {
   const a: TrackingBenchOptions & { out?: string } = { quick: false, opencv: true, log };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const val = () => {
-      const v = argv[++i];
-      if (v === undefined) usage(`${k} needs a value`);
-      return v;
-    };
+  parseFlags(argv, (k, value) => {
     if (k === '--quick') a.quick = true;
     else if (k === '--no-opencv') a.opencv = false;
-    else if (k === '--out') a.out = val();
-    else if (k === '--only') a.only = new RegExp(val());
+    else if (k === '--out') a.out = value();
+    else if (k === '--only') a.only = new RegExp(value());
     else if (k === '--trackers') {
-      a.ours = val().split(',');
+      a.ours = value().split(',');
       const bad = a.ours.filter((n) => !OURS.includes(n));
       if (bad.length) usage(`--trackers takes a comma-separated list of ${OURS.join(', ')}; not ${bad.join(', ')}`);
-    }
-    else if (k === '--frames') {
-      a.frames = Number(val());
-      if (!Number.isInteger(a.frames) || a.frames < 60 || a.frames > 5000) usage('--frames takes a whole number from 60 to 5000');
-    } else if (k === '--help' || k === '-h') usage();
-    else usage(`unknown option ${k}`);
-  }
+    } else if (k === '--frames') a.frames = numberFlag(k, value(), 60, 5000, usage);
+    else return false;
+    return true;
+  }, usage);
   return a;
 }
 

@@ -10,28 +10,21 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { markdown } from './follow-report.js';
 import { runFollowBench, type FollowBenchOptions } from './follow-bench.js';
+import { numberFlag, parseFlags } from '../flags.js';
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 const log = (s: string) => process.stderr.write(`${s}\n`);
 
 function parseArgs(argv: string[]): FollowBenchOptions & { out?: string } {
   const a: FollowBenchOptions & { out?: string } = { quick: false, log };
-  for (let i = 0; i < argv.length; i++) {
-    const k = argv[i];
-    const val = () => {
-      const v = argv[++i];
-      if (v === undefined) usage(`${k} needs a value`);
-      return v;
-    };
+  parseFlags(argv, (k, value) => {
     if (k === '--quick') a.quick = true;
-    else if (k === '--out') a.out = val();
-    else if (k === '--only') a.only = new RegExp(val());
-    else if (k === '--window') {
-      a.windowS = Number(val());
-      if (!(a.windowS >= 2 && a.windowS <= 300)) usage('--window takes seconds from 2 to 300');
-    } else if (k === '--help' || k === '-h') usage();
-    else usage(`unknown option ${k}`);
-  }
+    else if (k === '--out') a.out = value();
+    else if (k === '--only') a.only = new RegExp(value());
+    else if (k === '--window') a.windowS = numberFlag(k, value(), 2, 300, usage, false);
+    else return false;
+    return true;
+  }, usage);
   return a;
 }
 

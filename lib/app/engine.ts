@@ -10,6 +10,7 @@ import { createSource } from '../capture/create-source.js';
 import { JpegPipeline } from '../encode/jpeg-pipeline.js';
 import { PoolEncoder } from '../encode/pool-encoder.js';
 import type { JpegEncoderFactory } from '../encode/jpeg-encoder.js';
+import { EncoderDetection } from '../encode/hw/encoder-detection.js';
 import { encodeWorkerCount } from '../policy/encoded-slots.js';
 import { qualityPolicy, type QualityPolicy } from '../policy/quality-tiers.js';
 import { Fanout } from '../stream/fanout.js';
@@ -47,6 +48,8 @@ export interface Engine {
   readonly h264: H264Service | null;
   /** WebRTC peers over the shared encode; null when webrtc.enabled is false. */
   readonly webrtc: WebRtcService | null;
+  /** Hardware-encoder detection, started with the engine; picks webrtc.encoder's fallback. */
+  readonly encoders: EncoderDetection;
   /** restream.targets (RTP to media servers) over the shared encode; empty when none are configured. */
   readonly restream: RestreamHub;
   readonly policy: QualityPolicy;
@@ -79,15 +82,22 @@ export function createEngine(config: SkyfeedConfig, opts: EngineOptions = {}): E
     measuredFps: () => stats.captureFps,
     log: (line) => logger('video').warn(line),
   });
+  // In the background (it runs trial encodes): listening does not wait, the first H.264 spawn does.
   const specs = config.restream.targets.map(targetSpec);
-  const h264 = config.webrtc.enabled || specs.length > 0 ? new H264Service(bus, config, opts.webrtc, osd) : null;
+  const h264Wanted = config.webrtc.enabled || specs.length > 0;
+  const encoders = new EncoderDetection({
+    configured: config.webrtc.encoder, ffmpegPath: config.source.ffmpeg_path ?? 'ffmpeg', h264: h264Wanted,
+    log: (line) => logger('h264').warn(`h264 encoder: ${line}`),
+  });
+  const h264Tuning = { ...opts.webrtc, encoder: { encoderChoice: encoders.h264Encoder(), ...opts.webrtc?.encoder } };
+  const h264 = h264Wanted ? new H264Service(bus, config, h264Tuning, osd) : null;
   const webrtc = h264 && config.webrtc.enabled ? new WebRtcService(h264, config, opts.webrtc) : null;
   const restream = new RestreamHub(specs, h264 && { source: h264.encoder, hold: () => h264.hold() }, {
     log: (line) => logger('restream').info(line),
   });
   let closing: Promise<void> | null = null;
   return {
-    config, bus, jpeg, fanout, stats, video, h264, webrtc, restream, policy: qualityPolicy(s), osd,
+    config, bus, jpeg, fanout, stats, video, h264, webrtc, restream, encoders, policy: qualityPolicy(s), osd,
     async start() {
       await jpeg.start();
       await video.start();

@@ -15,7 +15,7 @@ const FALLBACK_FPS = 30;
 
 /** Overrides for the engine's own defaults (tests shorten them); not configuration values. */
 export interface H264Tuning {
-  encoder?: Partial<Pick<H264EncoderOptions, 'restartMinMs' | 'gopCacheUnits' | 'framing'>>;
+  encoder?: Partial<Pick<H264EncoderOptions, 'restartMinMs' | 'gopCacheUnits' | 'framing' | 'encoderChoice'>>;
   /** Encoder stop delay after the last holder, in ms (config: webrtc.idle_stop_s). */
   idleStopMs?: number;
 }

@@ -78,7 +78,8 @@ export interface SourceConfig {
 
 export interface WebRtcConfig {
   enabled: boolean;
-  encoder: 'libx264' | 'h264_v4l2m2m' | 'h264_vaapi';
+  /** auto: the first hardware encoder whose trial encode passes at start, else libx264. */
+  encoder: 'auto' | 'libx264' | 'h264_v4l2m2m' | 'h264_vaapi' | 'h264_nvmpi';
   bitrate_kbps: number;
   /** 0: one keyframe a second. */
   gop: number;

@@ -14,6 +14,7 @@ import type { LiveSettings } from '../app/live-settings.js';
 import type { VideoService } from '../app/video-service.js';
 import type { WebRtcService } from '../app/webrtc-service.js';
 import type { FlightService } from '../app/flight-service.js';
+import type { EncoderDetection } from '../encode/hw/encoder-detection.js';
 import type { RestreamHub } from '../stream/restream/index.js';
 import type { RateLimiter } from '../util/rate-limiter.js';
 import type { TrackerClient } from '../vision/tracker-client.js';
@@ -38,6 +39,8 @@ export interface ServerContext {
   video: VideoService;
   /** WebRTC peers and their encoder; null when webrtc.enabled is false. */
   webrtc: WebRtcService | null;
+  /** Hardware-encoder detection and the H.264 choice (GET /status encoders). */
+  encoders: EncoderDetection;
   /** Restream targets (empty when restream.targets is). */
   restream: RestreamHub;
   /** The vehicle link, follower and offboard state machine; null with vehicle.connection none. */

@@ -3,6 +3,36 @@
 
 import type { ServerContext } from './context.js';
 import type { FlightService } from '../app/flight-service.js';
+import type { EncoderDetection } from '../encode/hw/encoder-detection.js';
+import type { EncoderCandidate } from '../encode/hw/hw-report.js';
+
+/** The encoders block once detection is over: it no longer changes, so it is built once per detection. */
+const encodersDone = new WeakMap<EncoderDetection, Record<string, unknown>>();
+
+const row = (c: EncoderCandidate) => ({ name: c.name, usable: c.usable, reason: c.reason });
+
+/** Hardware-encoder detection: candidates per codec with why (not), what runs, and the fallback warning. */
+function encodersBlock(d: EncoderDetection, configured: string): Record<string, unknown> {
+  const done = encodersDone.get(d);
+  if (done) return done;
+  const snap = d.snapshot();
+  const r = snap.report;
+  const body = {
+    state: snap.state,
+    configured: { h264: configured },
+    // jpeg: the JPEG path is sharp (libjpeg-turbo); hardware JPEG encoders are listed, not used.
+    selected: { h264: d.encodesH264 ? snap.h264?.selected ?? null : null, jpeg: 'sharp' },
+    warning: snap.h264?.warning ?? null,
+    reason: snap.h264?.reason ?? null,
+    error: snap.error,
+    h264: r ? r.h264.map(row) : [],
+    jpeg: r ? r.jpeg.map(row) : [],
+    platform: r ? { arch: r.platform.arch, board: r.platform.board, model: r.platform.model } : null,
+    took_ms: r ? r.tookMs : null,
+  };
+  if (snap.state !== 'detecting') encodersDone.set(d, body);
+  return body;
+}
 
 /** The link as a ground station glances at it; /api/vehicle/status has everything. */
 function vehicleSummary(f: FlightService): Record<string, unknown> {
@@ -45,6 +75,7 @@ export function statusBody(ctx: ServerContext): Record<string, unknown> {
     vehicle: ctx.flight ? vehicleSummary(ctx.flight) : null,
     restream: restreamSummary(ctx),
     clients: { http: ctx.fanout.count('mjpeg'), ws: ctx.fanout.count('ws'), webrtc: ctx.webrtc?.peerCount ?? 0 },
+    encoders: encodersBlock(ctx.encoders, ctx.config.webrtc.encoder),
     uptime: Math.round(ctx.stats.uptime() * 10) / 10,
     timestamp: Date.now() / 1000,
   };

@@ -57,8 +57,11 @@ export interface StartOptions {
 
 /** Output kept per server: start-up and error lines, never a flood. */
 const MAX_OUTPUT = 1 << 20;
-/** Start-up (tsc-built server, pool threads, maybe ffmpeg) on a loaded 2-core machine. */
-const START_TIMEOUT_MS = 20000;
+/**
+ * Start-up (tsc-built server, pool threads, maybe ffmpeg) on a loaded 2-core machine. The arm64
+ * check raises it (SKYFEED_TEST_START_TIMEOUT_MS): under qemu a server takes 40 s and more to listen.
+ */
+const START_TIMEOUT_MS = Number(process.env.SKYFEED_TEST_START_TIMEOUT_MS) || 20000;
 
 /** Children still running; killed at a normal exit of the test process (pdeathsig covers the rest). */
 const live = new Set<ChildProcess>();

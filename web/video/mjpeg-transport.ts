@@ -5,12 +5,13 @@
 // frame); the overlay follows the newest telemetry.
 
 import type { Transport, TransportHooks } from './transport.js';
+import { TransportBase } from './transport.js';
 
 const FIRST_FRAME_MS = 6000;
 const SW = 16;
 const SH = 12;
 
-export class MjpegTransport implements Transport {
+export class MjpegTransport extends TransportBase implements Transport {
   readonly kind = 'mjpeg' as const;
   readonly el = document.createElement('img');
   // Reused every animation frame: the sampler allocates nothing but getImageData's small buffer.
@@ -18,23 +19,20 @@ export class MjpegTransport implements Transport {
   readonly #sctx: CanvasRenderingContext2D;
   #sum = -1;
   #raf = 0;
-  #closed = false;
-  #gotFrame = false;
-  readonly #timer: ReturnType<typeof setTimeout>;
 
-  constructor(readonly hooks: TransportHooks) {
+  constructor(hooks: TransportHooks) {
+    super(hooks, FIRST_FRAME_MS, 'no MJPEG frame');
     this.#sample.width = SW;
     this.#sample.height = SH;
     this.#sctx = this.#sample.getContext('2d', { willReadFrequently: true })!;
     this.el.alt = 'live camera stream';
-    this.el.onerror = () => this.#fail('the MJPEG stream failed');
+    this.el.onerror = () => this.fail('the MJPEG stream failed');
     this.el.src = `video_feed?t=${Date.now()}`;
     this.#raf = requestAnimationFrame(this.#tick);
-    this.#timer = setTimeout(() => { if (!this.#gotFrame) this.#fail('no MJPEG frame'); }, FIRST_FRAME_MS);
   }
 
   #tick = (): void => {
-    if (this.#closed) return;
+    if (this.closed) return;
     this.#raf = requestAnimationFrame(this.#tick);
     if (!this.el.naturalWidth) return;
     this.#sctx.drawImage(this.el, 0, 0, SW, SH);
@@ -43,7 +41,7 @@ export class MjpegTransport implements Transport {
     for (let i = 0; i < d.length; i += 1) sum = (sum * 31 + d[i]) | 0;
     if (sum === this.#sum) return;
     this.#sum = sum;
-    this.#gotFrame = true;
+    this.gotFrame = true;
     this.hooks.onFrame({ frameId: null, timestamp: null });
   };
 
@@ -55,16 +53,8 @@ export class MjpegTransport implements Transport {
     return null;
   }
 
-  #fail(reason: string): void {
-    if (this.#closed) return;
-    this.close();
-    this.hooks.onFail(reason);
-  }
 
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearTimeout(this.#timer);
+  protected release(): void {
     cancelAnimationFrame(this.#raf);
     this.el.onerror = null;
     // Dropping src ends the HTTP stream (the server frees the client slot).

@@ -43,6 +43,37 @@ export interface Transport {
   close(): void;
 }
 
+/**
+ * What every transport shares: the closed guard, the first-frame deadline
+ * (no picture in time: fail, and the panel falls back), and fail() = close
+ * once, then tell the panel. Subclasses free their own resources in release().
+ */
+export abstract class TransportBase {
+  protected closed = false;
+  protected gotFrame = false;
+  readonly #firstFrame: ReturnType<typeof setTimeout>;
+
+  constructor(readonly hooks: TransportHooks, firstFrameMs: number, noFrameReason: string) {
+    this.#firstFrame = setTimeout(() => { if (!this.gotFrame) this.fail(noFrameReason); }, firstFrameMs);
+  }
+
+  protected fail(reason: string): void {
+    if (this.closed) return;
+    this.close();
+    this.hooks.onFail(reason);
+  }
+
+  close(): void {
+    if (this.closed) return;
+    this.closed = true;
+    clearTimeout(this.#firstFrame);
+    this.release();
+  }
+
+  /** Ends the transport's sockets, timers and element (called once, by close()). */
+  protected abstract release(): void;
+}
+
 export function wsUrl(path: string): string {
   const u = new URL(path, location.href);
   u.protocol = location.protocol === 'https:' ? 'wss:' : 'ws:';

@@ -7,7 +7,7 @@
 // describes instead of running ahead of it.
 
 import type { ChannelTelemetry, Transport, TransportHooks } from './transport.js';
-import { wsUrl } from './transport.js';
+import { TransportBase, wsUrl } from './transport.js';
 
 const FIRST_FRAME_MS = 8000;
 /** Channel messages waiting for their picture: 10 Hz for at most ~3 s of delay. */
@@ -15,7 +15,7 @@ const MAX_PENDING = 32;
 
 type FrameCallbackVideo = HTMLVideoElement & { requestVideoFrameCallback(cb: () => void): number; cancelVideoFrameCallback(id: number): void };
 
-export class WebRtcTransport implements Transport {
+export class WebRtcTransport extends TransportBase implements Transport {
   readonly kind = 'webrtc' as const;
   readonly el = document.createElement('video') as FrameCallbackVideo;
   readonly #pc = new RTCPeerConnection();
@@ -27,13 +27,11 @@ export class WebRtcTransport implements Transport {
   #halfRttMs = 0;
   // False until getStats has reported the jitter buffer: no estimate before that.
   #measured = false;
-  #gotFrame = false;
-  #closed = false;
   #vfc = 0;
-  readonly #timer: ReturnType<typeof setTimeout>;
   readonly #statsTimer: ReturnType<typeof setInterval>;
 
-  constructor(readonly hooks: TransportHooks) {
+  constructor(hooks: TransportHooks) {
+    super(hooks, FIRST_FRAME_MS, 'no WebRTC frame');
     const { el } = this;
     el.muted = true;
     el.autoplay = true;
@@ -47,7 +45,7 @@ export class WebRtcTransport implements Transport {
       void el.play().catch(() => undefined);
     };
     pc.onconnectionstatechange = () => {
-      if (pc.connectionState === 'failed') this.#fail('WebRTC connection failed');
+      if (pc.connectionState === 'failed') this.fail('WebRTC connection failed');
     };
     const ws = new WebSocket(wsUrl('ws/webrtc_signaling'));
     this.#ws = ws;
@@ -62,14 +60,13 @@ export class WebRtcTransport implements Transport {
         await pc.setLocalDescription(offer);
         ws.send(JSON.stringify({ type: 'offer', payload: { sdp: offer.sdp, type: 'offer' } }));
       } catch (err) {
-        this.#fail(`offer failed: ${(err as Error).message}`);
+        this.fail(`offer failed: ${(err as Error).message}`);
       }
     };
     ws.onmessage = (ev) => void this.#onSignal(String(ev.data));
     // Signaling may end once connected (the media flows peer to peer); before that it is a failure.
-    ws.onclose = (ev) => { if (!this.#gotFrame) this.#fail(`signaling closed (${ev.code}${ev.reason ? ` ${ev.reason}` : ''})`); };
+    ws.onclose = (ev) => { if (!this.gotFrame) this.fail(`signaling closed (${ev.code}${ev.reason ? ` ${ev.reason}` : ''})`); };
     this.#vfc = el.requestVideoFrameCallback(this.#onVideoFrame);
-    this.#timer = setTimeout(() => { if (!this.#gotFrame) this.#fail('no WebRTC frame'); }, FIRST_FRAME_MS);
     this.#statsTimer = setInterval(() => void this.#readStats(), 1000);
   }
 
@@ -83,9 +80,9 @@ export class WebRtcTransport implements Transport {
     try {
       if (m.type === 'answer') await this.#pc.setRemoteDescription({ type: 'answer', sdp: m.payload.sdp });
       else if (m.type === 'ice-candidate' && m.payload?.candidate) await this.#pc.addIceCandidate(m.payload);
-      else if (m.type === 'error') this.#fail(`signaling: ${m.message}`);
+      else if (m.type === 'error') this.fail(`signaling: ${m.message}`);
     } catch (err) {
-      if (m.type === 'answer') this.#fail(`bad answer: ${(err as Error).message}`);
+      if (m.type === 'answer') this.fail(`bad answer: ${(err as Error).message}`);
       // A candidate we cannot use is not fatal: others may work.
     }
   }
@@ -104,9 +101,9 @@ export class WebRtcTransport implements Transport {
   }
 
   #onVideoFrame = (): void => {
-    if (this.#closed) return;
+    if (this.closed) return;
     this.#vfc = this.el.requestVideoFrameCallback(this.#onVideoFrame);
-    this.#gotFrame = true;
+    this.gotFrame = true;
     const due = performance.now() - this.#bufferMs;
     while (this.#pending.length && this.#pending[0].at <= due) this.#current = this.#pending.shift()!.m;
     const c = this.#current;
@@ -120,7 +117,7 @@ export class WebRtcTransport implements Transport {
   };
 
   async #readStats(): Promise<void> {
-    if (this.#closed) return;
+    if (this.closed) return;
     const report = await this.#pc.getStats();
     report.forEach((s: any) => {
       if (s.type === 'inbound-rtp' && s.kind === 'video' && s.jitterBufferEmittedCount > 0) {
@@ -141,16 +138,8 @@ export class WebRtcTransport implements Transport {
     return this.#measured ? this.#bufferMs + this.#halfRttMs : null;
   }
 
-  #fail(reason: string): void {
-    if (this.#closed) return;
-    this.close();
-    this.hooks.onFail(reason);
-  }
 
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearTimeout(this.#timer);
+  protected release(): void {
     clearInterval(this.#statsTimer);
     this.el.cancelVideoFrameCallback(this.#vfc);
     this.#ws.onclose = null;

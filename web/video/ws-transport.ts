@@ -4,12 +4,12 @@
 // picture drawn, so the overlay is in sync by construction.
 
 import type { FrameInfo, Transport, TransportHooks } from './transport.js';
-import { wsUrl } from './transport.js';
+import { TransportBase, wsUrl } from './transport.js';
 
 /** No picture this long after opening: give up (the panel falls back). */
 const FIRST_FRAME_MS = 6000;
 
-export class WsTransport implements Transport {
+export class WsTransport extends TransportBase implements Transport {
   readonly kind = 'ws' as const;
   readonly el = document.createElement('canvas');
   readonly #ws: WebSocket;
@@ -19,11 +19,9 @@ export class WsTransport implements Transport {
   #decoding = false;
   #waiting: { blob: Blob; meta: FrameInfo | null } | null = null;
   #latency: number | null = null;
-  #closed = false;
-  #gotFrame = false;
-  readonly #timer: ReturnType<typeof setTimeout>;
 
-  constructor(readonly hooks: TransportHooks) {
+  constructor(hooks: TransportHooks) {
+    super(hooks, FIRST_FRAME_MS, 'no frame over the websocket');
     this.el.width = 0;
     this.el.height = 0;
     const ws = new WebSocket(wsUrl('ws/video_feed'));
@@ -34,8 +32,7 @@ export class WsTransport implements Transport {
       this.#onJpeg(ev.data as Blob, this.#meta);
       this.#meta = null;
     };
-    ws.onclose = (ev) => this.#fail(`websocket closed (${ev.code}${ev.reason ? ` ${ev.reason}` : ''})`);
-    this.#timer = setTimeout(() => { if (!this.#gotFrame) this.#fail('no frame over the websocket'); }, FIRST_FRAME_MS);
+    ws.onclose = (ev) => this.fail(`websocket closed (${ev.code}${ev.reason ? ` ${ev.reason}` : ''})`);
   }
 
   #onText(text: string): void {
@@ -61,13 +58,13 @@ export class WsTransport implements Transport {
     }
     this.#decoding = true;
     createImageBitmap(blob).then((bmp) => {
-      if (!this.#closed) this.#draw(bmp, meta);
+      if (!this.closed) this.#draw(bmp, meta);
       bmp.close();
     }, () => undefined).finally(() => {
       this.#decoding = false;
       const w = this.#waiting;
       this.#waiting = null;
-      if (w && !this.#closed) this.#onJpeg(w.blob, w.meta);
+      if (w && !this.closed) this.#onJpeg(w.blob, w.meta);
     });
   }
 
@@ -77,7 +74,7 @@ export class WsTransport implements Transport {
       this.el.height = bmp.height;
     }
     this.el.getContext('2d')!.drawImage(bmp, 0, 0);
-    this.#gotFrame = true;
+    this.gotFrame = true;
     const info = meta ?? { frameId: null, timestamp: null };
     if (info.timestamp !== null) this.#latency = Date.now() - info.timestamp * 1000;
     this.hooks.onFrame(info);
@@ -91,16 +88,8 @@ export class WsTransport implements Transport {
     return this.#latency;
   }
 
-  #fail(reason: string): void {
-    if (this.#closed) return;
-    this.close();
-    this.hooks.onFail(reason);
-  }
 
-  close(): void {
-    if (this.#closed) return;
-    this.#closed = true;
-    clearTimeout(this.#timer);
+  protected release(): void {
     this.#ws.onclose = null;
     this.#ws.close();
   }

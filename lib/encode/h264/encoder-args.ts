@@ -5,7 +5,7 @@
 
 import type { H264Profile } from './h264-level.js';
 
-export type H264EncoderName = 'libx264' | 'h264_v4l2m2m' | 'h264_vaapi';
+export type H264EncoderName = 'libx264' | 'h264_v4l2m2m' | 'h264_vaapi' | 'h264_nvmpi';
 /** Raw frame layouts the encoder accepts on stdin (ffmpeg pix_fmt names). */
 export type RawPixelFormat = 'rgb24' | 'bgr24' | 'yuyv422' | 'yuv420p' | 'nv12';
 /** How access units are framed on ffmpeg's stdout. */
@@ -26,7 +26,7 @@ export interface EncoderArgsOptions {
   vaapiDevice: string;
 }
 
-export const ENCODER_NAMES: readonly H264EncoderName[] = ['libx264', 'h264_v4l2m2m', 'h264_vaapi'];
+export const ENCODER_NAMES: readonly H264EncoderName[] = ['libx264', 'h264_v4l2m2m', 'h264_vaapi', 'h264_nvmpi'];
 export const RAW_PIXEL_FORMATS: readonly RawPixelFormat[] = ['rgb24', 'bgr24', 'yuyv422', 'yuv420p', 'nv12'];
 
 /** Bytes of one raw frame in `format`. */
@@ -72,6 +72,12 @@ export function encoderArgs(o: EncoderArgsOptions): string[] {
       args.push('-vf', 'format=nv12,hwupload', '-c:v', 'h264_vaapi',
         '-profile:v', o.profile === 'main' ? 'main' : 'constrained_baseline', '-rc_mode', 'CBR',
         '-b:v', kbps, '-maxrate', kbps, '-g', String(o.gop), '-bf', '0', '-aud', '1');
+      break;
+    case 'h264_nvmpi':
+      // NVIDIA Jetson through the community jetson-ffmpeg build (stock
+      // ffmpeg has no Jetson encoder; Orin Nano has no encoder block). Not
+      // run on a Jetson here: built and checked for shape only.
+      args.push('-c:v', 'h264_nvmpi', '-pix_fmt', 'yuv420p', '-profile:v', o.profile, '-g', String(o.gop), '-bf', '0', '-b:v', kbps);
       break;
   }
   // One output packet per input frame, timestamps untouched, written at once.

@@ -12,8 +12,13 @@ export interface H264EncoderOptions {
   fps: number;
   /** Layout of the frames given to push() (default rgb24). */
   pixelFormat?: RawPixelFormat;
-  /** webrtc.encoder (default libx264). */
-  encoder?: H264EncoderName;
+  /** webrtc.encoder (default libx264); auto runs libx264 unless encoderChoice says otherwise. */
+  encoder?: H264EncoderName | 'auto';
+  /**
+   * The hardware detection's choice: spawns wait until it settles, then run
+   * that encoder instead of `encoder` (a rejection keeps `encoder`).
+   */
+  encoderChoice?: Promise<H264EncoderName>;
   /** Target bitrate (default 1000 kbit/s). */
   bitrateKbps?: number;
   /** Frames from one IDR to the next (default fps: one a second, the longest a PLI waits). */
@@ -40,7 +45,7 @@ export interface H264EncoderOptions {
   log?: (message: string) => void;
 }
 
-export type ResolvedEncoderOptions = Required<Omit<H264EncoderOptions, 'log'>>;
+export type ResolvedEncoderOptions = Required<Omit<H264EncoderOptions, 'log' | 'encoderChoice' | 'encoder'>> & { encoder: H264EncoderName };
 
 /** Defaults filled in, every value checked (SKYFEED_ERR_ENCODER_CONFIG naming the option). */
 export function resolveEncoderOptions(o: H264EncoderOptions): ResolvedEncoderOptions {
@@ -56,7 +61,7 @@ export function resolveEncoderOptions(o: H264EncoderOptions): ResolvedEncoderOpt
   const r = {
     width: o.width, height: o.height, fps: o.fps,
     pixelFormat: o.pixelFormat ?? 'rgb24',
-    encoder: o.encoder ?? 'libx264',
+    encoder: !o.encoder || o.encoder === 'auto' ? 'libx264' as const : o.encoder,
     bitrateKbps: o.bitrateKbps ?? 1000,
     gop: o.gop ?? o.fps,
     profile: o.profile ?? 'baseline',

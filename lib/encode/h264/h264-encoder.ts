@@ -10,7 +10,7 @@ import type { ChildProcess } from 'node:child_process';
 import type { AccessUnit, AccessUnitListener, AccessUnitSource } from './access-unit.js';
 import { AnnexBSplitter } from './annexb-splitter.js';
 import { AuWriter, type AuMeta } from './au-writer.js';
-import { encoderArgs, rawFrameBytes, type H264EncoderName } from './encoder-args.js';
+import { ENCODER_NAMES, encoderArgs, rawFrameBytes, type H264EncoderName } from './encoder-args.js';
 import { resolveEncoderOptions, type H264EncoderOptions, type ResolvedEncoderOptions } from './encoder-options.js';
 import { FlvReader, parseAvcConfig, type FlvVideoTag } from './flv-reader.js';
 import { GopCache } from './gop-cache.js';
@@ -109,6 +109,8 @@ export class H264Encoder implements AccessUnitSource {
   #stderr = '';
   #lastKeyframeRequest = -Infinity;
   #closed = false;
+  /** Pending while options.encoderChoice has not settled; spawns wait for it. */
+  #choice: Promise<void> | null = null;
   /** Counters for the last full second (fps, kbps). */
   #tickUnits = 0;
   #tickBytes = 0;
@@ -142,6 +144,17 @@ export class H264Encoder implements AccessUnitSource {
       restarts: 0, stalls: 0, keyframe_requests: 0, keyframe_requests_limited: 0, encode_ms: 0, encode_ms_avg: 0,
       gop_units: 0, gop_bytes: 0, gop_overflows: 0, uptime_s: 0, last_error: null, warning: null,
     };
+    if (options.encoderChoice) {
+      this.#choice = options.encoderChoice.then(
+        (name) => {
+          if (!ENCODER_NAMES.includes(name)) throw new Error(`unknown encoder ${String(name)}`);
+          this.#o.encoder = this.#stats.encoder = name;
+        },
+      ).catch((err: unknown) => this.#log(`encoder choice failed (${err instanceof Error ? err.message : err}); running ${this.#o.encoder}`))
+        .finally(() => {
+          this.#choice = null;
+        });
+    }
   }
 
   /** Bytes push() expects per frame. */
@@ -297,6 +310,14 @@ export class H264Encoder implements AccessUnitSource {
   #spawn(): void {
     this.#restartTimer = null;
     if (!this.#wanted) return;
+    if (this.#choice) {
+      // The encoder is not chosen yet (the detection's first second or so): spawn once it is, unless stopped meanwhile.
+      const generation = this.#generation;
+      void this.#choice.then(() => {
+        if (generation === this.#generation && this.#wanted && !this.#proc && !this.#restartTimer) this.#spawn();
+      });
+      return;
+    }
     let ffmpeg: string;
     try {
       ffmpeg = resolveFfmpeg(this.#o.ffmpegPath);
