@@ -12,7 +12,7 @@ import { existsSync } from 'node:fs';
 import { defaultUserConfigPath } from './config/paths.js';
 import { TokenError, TokenStore } from './http/auth/token-store.js';
 import { isRole, ROLES } from './http/auth/roles.js';
-import { logger, setLogLevel } from './util/log.js';
+import { flushLog, logger, setLogLevel } from './util/log.js';
 
 /** SIGINT/SIGTERM must end the process within this, whatever hangs. */
 const SHUTDOWN_DEADLINE_MS = 1800;
@@ -93,6 +93,8 @@ async function main(): Promise<void> {
   const s = config.streaming;
   const url = `${server.context.secure ? 'https' : 'http'}://${config.http.host}:${port}`;
   // stdout, not the log, and worded exactly so: scripts, the tests and the bench parse this line.
+  // Start-up warnings (auth disabled, video unavailable) are written out first.
+  flushLog();
   console.log(
     `skyfeed listening on ${url} ` +
       `(source ${config.source.type}, ${s.width}x${s.height}@${s.fps}, q${s.quality}, ${server.context.jpeg.workers} encode workers)`,

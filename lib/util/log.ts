@@ -22,6 +22,8 @@ const LOG_BUFFER_BYTES = 4 * 1024 * 1024;
 
 /** The process's root logger, made on first use. */
 let root: Logger | null = null;
+/** The destination, kept for flushLog(). */
+let dest: DestinationStream | null = null;
 /** One child per component (a fixed set named in the code, so the map stays small). */
 const children = new Map<string, Logger>();
 
@@ -52,11 +54,25 @@ function destination(): DestinationStream {
 
 function rootLogger(): Logger {
   if (root) return root;
-  root = pino({ level: envLevel() ?? 'info', base: { pid: process.pid } }, destination());
+  dest = destination();
+  root = pino({ level: envLevel() ?? 'info', base: { pid: process.pid } }, dest);
   if (invalidEnv !== null) {
     root.warn({ component: 'log', value: invalidEnv.slice(0, 32) }, `${LOG_LEVEL_ENV} is not one of ${LOG_LEVELS.join(', ')}; ignored`);
   }
   return root;
+}
+
+/**
+ * Writes out what the log holds now (before a line on stdout that must come
+ * after it, such as the listening line). Best effort: a write in progress is
+ * left to finish on its own.
+ */
+export function flushLog(): void {
+  try {
+    (dest as { flushSync?(): void } | null)?.flushSync?.();
+  } catch {
+    // not ready or busy: the lines follow shortly
+  }
 }
 
 /** The logger of `component` (`http`, `stream`, `video`, ...): its lines carry `component`. */
