@@ -12,6 +12,7 @@ import { existsSync } from 'node:fs';
 import { defaultUserConfigPath } from './config/paths.js';
 import { TokenError, TokenStore } from './http/auth/token-store.js';
 import { isRole, ROLES } from './http/auth/roles.js';
+import { flushLog, logger, setLogLevel } from './util/log.js';
 
 /** SIGINT/SIGTERM must end the process within this, whatever hangs. */
 const SHUTDOWN_DEADLINE_MS = 1800;
@@ -22,6 +23,8 @@ const USAGE = `usage: skyfeed [--config user.yaml] [--port N]
   synthetic camera when no camera is configured. Roles: ${ROLES.join(', ')}.`;
 
 class UsageError extends Error {}
+
+const log = logger('server');
 
 interface Args {
   config?: string;
@@ -84,23 +87,30 @@ async function main(): Promise<void> {
   const userFile = args.config ?? (existsSync(defaultUserConfigPath) ? defaultUserConfigPath : undefined);
   if (args.token) return tokenCommand(args.token, configFile, userFile);
   const config = loadConfig(userFile, args.port !== undefined ? { http: { port: args.port } } : undefined);
+  setLogLevel(config.log.level);
   const server = createServer(config, { configFile });
   const port = await server.start();
   const s = config.streaming;
+  const url = `${server.context.secure ? 'https' : 'http'}://${config.http.host}:${port}`;
+  // stdout, not the log, and worded exactly so: scripts, the tests and the bench parse this line.
+  // Start-up warnings (auth disabled, video unavailable) are written out first.
+  flushLog();
   console.log(
-    `skyfeed listening on ${server.context.secure ? 'https' : 'http'}://${config.http.host}:${port} ` +
+    `skyfeed listening on ${url} ` +
       `(source ${config.source.type}, ${s.width}x${s.height}@${s.fps}, q${s.quality}, ${server.context.jpeg.workers} encode workers)`,
   );
+  const workers = server.context.jpeg.workers;
+  log.info({ url, source: config.source.type, width: s.width, height: s.height, fps: s.fps, workers }, 'listening');
   const stop = (signal: string) => {
-    console.log(`skyfeed: ${signal}, shutting down`);
+    log.info({ signal }, `${signal}, shutting down`);
     setTimeout(() => {
-      console.error('skyfeed: shutdown deadline passed, exiting');
+      log.error('shutdown deadline passed, exiting');
       process.exit(0);
     }, SHUTDOWN_DEADLINE_MS).unref();
     server.close().then(
       () => process.exit(0),
-      (err) => {
-        console.error('skyfeed: error during shutdown:', err);
+      (err: Error) => {
+        log.error({ err }, 'error during shutdown');
         process.exit(0);
       },
     );
@@ -115,9 +125,9 @@ main().catch((err) => {
     process.exit(2);
   }
   if (err instanceof ConfigError || err instanceof NativeUwsMissing || err instanceof ListenError || err instanceof TokenError || err instanceof TlsFileError) {
-    console.error(`skyfeed: ${err.message}`);
+    log.fatal(err.message);
     process.exit(1);
   }
-  console.error('skyfeed: failed to start:', err);
+  log.fatal({ err }, 'failed to start');
   process.exit(1);
 });

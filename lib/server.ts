@@ -31,12 +31,13 @@ import { webrtcRoutes } from './http/routes/webrtc.js';
 import { restreamRoutes } from './http/routes/restream.js';
 import { simRoutes } from './http/routes/sim.js';
 import { vehicleRoutes } from './http/routes/vehicle.js';
+import { metricsRoutes } from './http/routes/metrics.js';
 
 /** Route groups in registration order; the router's fallback (404, OPTIONS) goes last. */
 const routeGroups: RouteGroup[] = [
   pageRoutes, authRoutes, videoFeedRoutes, wsVideoFeedRoutes, wsTelemetryRoutes, webrtcRoutes, restreamRoutes, simRoutes, streamStatsRoutes,
   commandRoutes, telemetryRoutes, vehicleRoutes, configApiRoutes, videoHealthRoutes, trackerFollowerRoutes,
-  openapiRoutes,
+  openapiRoutes, metricsRoutes,
 ];
 
 export interface SkyfeedServer {
@@ -69,7 +70,8 @@ export function createServer(config: SkyfeedConfig, options: ServerOptions = {})
   const shutdownHooks: (() => void)[] = [];
   const ctx: ServerContext = {
     uws, config, bus: engine.bus, jpeg: engine.jpeg, fanout: engine.fanout, stats: engine.stats, policy: engine.policy,
-    video: engine.video, webrtc: engine.webrtc, restream: engine.restream, encoders: engine.encoders, flight: plane.flight, controller: plane.controller, settings: plane.settings, limiter: plane.limiter,
+    video: engine.video, webrtc: engine.webrtc, restream: engine.restream, encoders: engine.encoders, flight: plane.flight,
+    tracker: plane.tracker, controller: plane.controller, settings: plane.settings, limiter: plane.limiter,
     cors, secure, startedAt: Date.now(), shuttingDown: false, auth: { guard, tokens, sessions }, routes: router.routes,
     onShutdown: (hook) => void shutdownHooks.push(hook),
   };

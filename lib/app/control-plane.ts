@@ -11,6 +11,7 @@ import { TelemetryFeed } from './telemetry-feed.js';
 import { DetectorClient } from '../vision/detector-client.js';
 import { TrackerClient } from '../vision/tracker-client.js';
 import { FlightService } from './flight-service.js';
+import { logger } from '../util/log.js';
 
 export interface ControlPlaneOptions {
   /** The user's YAML the config API writes; undefined: writes refused. */
@@ -36,7 +37,7 @@ export function createControlPlane(engine: Engine, opts: ControlPlaneOptions = {
   const limiter = new RateLimiter(config.rate_limit);
   const store = new ConfigService(config, { file: opts.configFile });
   const flight = config.vehicle.connection === 'none' ? null : new FlightService({
-    config, video, audit: () => store.audit, log: (line) => console.error(`skyfeed: ${line}`),
+    config, video, audit: () => store.audit, log: (line) => logger('vehicle').info(line),
   });
   // The tracker and the smart-mode detector are frame-bus consumers with
   // threads of their own, started on first use. Every tracker output reaches
@@ -60,7 +61,7 @@ export function createControlPlane(engine: Engine, opts: ControlPlaneOptions = {
   // Following can end without a command (loss action, link lost, the vehicle left OFFBOARD).
   flight?.vehicle.on('transition', () => controller.followingChanged());
   engine.osd.attach((captureMs) => controller.osdState(captureMs));
-  store.init().catch((err: Error) => console.error(`skyfeed: cleaning stale config temp files failed: ${err.message}`));
+  store.init().catch((err: Error) => logger('config').warn(`cleaning stale config temp files failed: ${err.message}`));
   const settings = new LiveSettings(config, { store, jpeg, fanout, video, limiter, policy });
   const telemetry = engine.webrtc ? new TelemetryFeed(engine.bus, controller, engine.webrtc) : null;
   return {

@@ -20,6 +20,7 @@ import { H264Service } from './h264-service.js';
 import { OsdFeed } from './osd-feed.js';
 import { VideoService } from './video-service.js';
 import { WebRtcService, type WebRtcTuning } from './webrtc-service.js';
+import { logger } from '../util/log.js';
 
 export interface EngineOptions {
   /**
@@ -79,20 +80,20 @@ export function createEngine(config: SkyfeedConfig, opts: EngineOptions = {}): E
     makeSource: () => createSource(config),
     requestedFps: () => config.streaming.fps,
     measuredFps: () => stats.captureFps,
-    log: (line) => console.error(`skyfeed: ${line}`),
+    log: (line) => logger('video').warn(line),
   });
   // In the background (it runs trial encodes): listening does not wait, the first H.264 spawn does.
   const specs = config.restream.targets.map(targetSpec);
   const h264Wanted = config.webrtc.enabled || specs.length > 0;
   const encoders = new EncoderDetection({
     configured: config.webrtc.encoder, ffmpegPath: config.source.ffmpeg_path ?? 'ffmpeg', h264: h264Wanted,
-    log: (line) => console.error(`skyfeed: h264 encoder: ${line}`),
+    log: (line) => logger('h264').warn(`h264 encoder: ${line}`),
   });
   const h264Tuning = { ...opts.webrtc, encoder: { encoderChoice: encoders.h264Encoder(), ...opts.webrtc?.encoder } };
   const h264 = h264Wanted ? new H264Service(bus, config, h264Tuning, osd) : null;
   const webrtc = h264 && config.webrtc.enabled ? new WebRtcService(h264, config, opts.webrtc) : null;
   const restream = new RestreamHub(specs, h264 && { source: h264.encoder, hold: () => h264.hold() }, {
-    log: (line) => console.error(`skyfeed: ${line}`),
+    log: (line) => logger('restream').info(line),
   });
   let closing: Promise<void> | null = null;
   return {

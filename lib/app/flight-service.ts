@@ -12,6 +12,7 @@ import { AERIAL_SCENE_KINDS } from '../capture/synthetic/scene-targets.js';
 import { MAX_ALT_M, MIN_ALT_M, type CameraPose } from '../capture/synthetic/camera-pose.js';
 import { VehicleService, type OffboardReport, type TrackerSample } from '../vehicle/index.js';
 import type { VideoService } from './video-service.js';
+import { logger } from '../util/log.js';
 
 export interface FlightEvent {
   /** Seconds since the epoch. */
@@ -27,6 +28,8 @@ export interface FlightServiceDeps {
   audit(): AuditLog | null;
   log?: (line: string) => void;
 }
+
+const log = logger('vehicle');
 
 /** Events kept for /api/vehicle/events: a few minutes of a busy flight. */
 const EVENT_RING = 200;
@@ -182,6 +185,8 @@ export class FlightService {
   }
 
   #push(kind: FlightEvent['kind'], detail: string): void {
+    // Every vehicle event is also a log line (offboard transitions, target loss, link, faults, the simulator).
+    log.info({ event: `vehicle_${kind}`, kind, detail }, `vehicle ${kind}: ${detail}`);
     this.#events.push({ timestamp: Date.now() / 1000, kind, detail });
     if (this.#events.length > EVENT_RING) this.#events.shift();
   }

@@ -8,6 +8,7 @@ import type { SkyfeedConfig } from '../config/types.js';
 import { H264BusFeed, type H264FeedCounters } from '../encode/h264/bus-feed.js';
 import { DemandGate, H264Encoder, type H264EncoderOptions } from '../encode/h264/index.js';
 import type { OsdSource } from '../encode/osd/osd-state.js';
+import { logger } from '../util/log.js';
 
 /** Rate the encoder is told when the capture is demand-paced (streaming.fps 0). */
 const FALLBACK_FPS = 30;
@@ -38,7 +39,7 @@ export class H264Service {
       width: config.streaming.width, height: config.streaming.height, fps: this.fps,
       encoder: w.encoder, bitrateKbps: w.bitrate_kbps, gop: w.gop || this.fps, profile: w.profile,
       ffmpegPath: config.source.ffmpeg_path ?? 'ffmpeg', vaapiDevice: w.vaapi_device,
-      log: (m) => console.error(`skyfeed: h264 encoder: ${m}`),
+      log: (m) => logger('h264').warn(`h264 encoder: ${m}`),
       ...tuning.encoder,
     });
     this.#gate = new DemandGate(this.encoder, tuning.idleStopMs ?? w.idle_stop_s * 1000);

@@ -49,8 +49,8 @@ export class WebRtcService {
   }
 
   /** A signaling conversation for one WebSocket; `close` asks the socket to close (1008 when full). */
-  signaling(send: (msg: SignalingOutgoing) => void, close: (code: number, reason: string) => void): SignalingSession {
-    return new SignalingSession(this.fanout, send, close);
+  signaling(send: (msg: SignalingOutgoing) => void, close: (code: number, reason: string) => void, remote?: string): SignalingSession {
+    return new SignalingSession(this.fanout, send, close, { remote });
   }
 
   /** Sends `msg` on every peer's telemetry channel (rate-limited, skipped under backpressure). */

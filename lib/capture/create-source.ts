@@ -10,6 +10,9 @@ import { SyntheticSource } from './synthetic-source.js';
 import { ResilientSource, type ResilientOptions } from './resilient-source.js';
 import { FfmpegSession } from './ffmpeg-session.js';
 import { V4l2Session } from './v4l2-session.js';
+import { logger } from '../util/log.js';
+
+const log = logger('video');
 
 export function createSource(config: SkyfeedConfig): FrameSource {
   const src = config.source;
@@ -20,7 +23,8 @@ export function createSource(config: SkyfeedConfig): FrameSource {
     reconnectMaxMs: Math.max(src.reconnect_min_ms ?? 1000, src.reconnect_max_ms ?? 10000),
     stallTimeoutMs: src.stall_timeout_ms ?? 5000,
     noSignalFps: src.no_signal_fps ?? 2,
-    log: (line) => console.error(`skyfeed: ${line}`),
+    // A source state change: warn when video is lost, info when it is back.
+    log: (line, change) => (change.state === 'healthy' ? log.info(change, line) : log.warn(change, line)),
   };
   switch (src.type) {
     case 'synthetic':

@@ -11,7 +11,7 @@
 //   unavailable cannot work in this build (SourceUnavailable) or closed
 
 import type { RawRing } from '../bus/raw-ring.js';
-import { RECONNECT_WAIT_MS, type FrameSink, type FrameSource, type SourceHealth } from './source.js';
+import { RECONNECT_WAIT_MS, type FrameSink, type FrameSource, type SourceHealth, type SourceState } from './source.js';
 import { SourceUnavailable, type LiveSession } from './live-session.js';
 import { NoSignalWriter, type NoSignalText } from './no-signal-writer.js';
 import { FpsMeter } from './fps-meter.js';
@@ -26,8 +26,8 @@ export interface ResilientOptions {
   stallTimeoutMs: number;
   /** Rate of NO SIGNAL frames while down. */
   noSignalFps: number;
-  /** State-change log lines (stderr in the server). */
-  log?: (line: string) => void;
+  /** State changes, one line each with the source type and the state it entered (the server's log). */
+  log?: (line: string, change: { source: string; state: SourceState }) => void;
 }
 
 /** Consecutive failures after which the state reads `failed` instead of `degraded`. */
@@ -192,7 +192,8 @@ export class ResilientSource implements FrameSource {
     this.#fps.count();
     if (h.state !== 'healthy') {
       if (h.consecutiveFailures > 0 || h.recoveryAttempts > 0) {
-        this.#log(`recovered (${h.format}) after ${h.consecutiveFailures} failure(s), ${((t - h.lostAt) / 1000).toFixed(1)} s without signal`);
+        const down = ((t - h.lostAt) / 1000).toFixed(1);
+        this.#log(`recovered (${h.format}) after ${h.consecutiveFailures} failure(s), ${down} s without signal`, 'healthy');
       }
       h.state = 'healthy';
       h.consecutiveFailures = 0;
@@ -231,14 +232,14 @@ export class ResilientSource implements FrameSource {
       h.state = 'unavailable';
       h.isRecovering = false;
       h.nextRecoveryAt = 0;
-      this.#log(`unavailable: ${err.message}`);
+      this.#log(`unavailable: ${err.message}`, 'unavailable');
     } else {
       h.state = h.consecutiveFailures >= FAILED_AFTER ? 'failed' : 'degraded';
       h.isRecovering = true;
       const delay = this.#backoffMs;
       this.#backoffMs = Math.min(this.#opts.reconnectMaxMs, this.#backoffMs * 2);
       h.nextRecoveryAt = t + delay;
-      this.#log(`${h.state}: ${err.message}; reconnecting in ${(delay / 1000).toFixed(1)} s`);
+      this.#log(`${h.state}: ${err.message}; reconnecting in ${(delay / 1000).toFixed(1)} s`, h.state);
       this.#retryTimer = setTimeout(() => {
         this.#retryTimer = null;
         h.recoveryAttempts++;
@@ -277,7 +278,7 @@ export class ResilientSource implements FrameSource {
     }
   }
 
-  #log(line: string): void {
-    this.#opts.log?.(`video (${this.type}): ${line}`);
+  #log(line: string, state: SourceState): void {
+    this.#opts.log?.(`video (${this.type}): ${line}`, { source: this.type, state });
   }
 }

@@ -6,6 +6,7 @@
 
 import { appendFile, mkdir, readFile, rename, stat } from 'node:fs/promises';
 import path from 'node:path';
+import { logger } from '../util/log.js';
 
 export interface AuditRecord {
   timestamp: number;
@@ -20,6 +21,7 @@ export interface AuditRecord {
 }
 
 const MAX_BYTES = 256 * 1024;
+const log = logger('config');
 const RING = 100;
 
 export class AuditLog {
@@ -52,6 +54,14 @@ export class AuditLog {
   }
 
   async append(rec: AuditRecord): Promise<void> {
+    // Config changes also go to the server log: the key and who made it
+    // (values stay in the audit file, secrets redacted there). Offboard
+    // transitions are logged by the flight service.
+    if (rec.action !== 'offboard') {
+      const key = rec.section ? `${rec.section}.${rec.parameter}` : null;
+      log.info({ event: 'config_change', action: rec.action, key, actor: rec.client, backup_id: rec.backup_id },
+        key ? `config ${rec.action}: ${key} by ${rec.client}` : `config ${rec.action}: backup ${String(rec.new_value)} by ${rec.client}`);
+    }
     this.#recent.push(rec);
     if (this.#recent.length > RING) this.#recent.shift();
     const size = await stat(this.file).then((s) => s.size, () => -1);

@@ -210,6 +210,11 @@ export interface SafetyConfig {
   max_thrust: number;
 }
 
+export interface LogConfig {
+  /** Least severe level written (SKYFEED_LOG_LEVEL overrides it). */
+  level: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+}
+
 export interface SimConfig {
   listen_host: string;
   listen_port: number;
@@ -250,6 +255,7 @@ export interface SkyfeedConfig {
   safety: SafetyConfig;
   sim: SimConfig;
   restream: RestreamConfig;
+  log: LogConfig;
   [section: string]: unknown;
 }
 

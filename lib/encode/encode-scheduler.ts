@@ -8,6 +8,7 @@
 import type { FrameBus, FrameConsumer } from '../bus/frame-bus.js';
 import type { RawRing } from '../bus/raw-ring.js';
 import { TimingWindow } from '../util/timing-window.js';
+import { ENCODE_MS_BUCKETS, LatencyHistogram } from '../util/latency-histogram.js';
 import { publishFrame } from './encoded-frame.js';
 import type { EncodedRing } from './encoded-ring.js';
 import type { FrameStore } from './frame-store.js';
@@ -53,6 +54,8 @@ export class EncodeScheduler implements FrameConsumer {
     overflow: 0, outOfOrder: 0, workerErrors: 0, stalledTasks: 0, slotsExhausted: 0,
   };
   readonly encodeMs = new TimingWindow(1024);
+  /** Every encode's duration since start, bucketed for /metrics (the window above forgets). */
+  readonly encodeHistogram = new LatencyHistogram(ENCODE_MS_BUCKETS);
   /** The newest encode-worker failure, for /stats. */
   lastWorkerError: string | null = null;
   readonly #p: SchedulerParts;
@@ -187,6 +190,7 @@ export class EncodeScheduler implements FrameConsumer {
         const length = r.lengths[i];
         this.counters.encodes++;
         this.encodeMs.add(r.encodeMs[i]);
+        this.encodeHistogram.observe(r.encodeMs[i]);
         const cur = store.current(q);
         if (length < 0) {
           this.counters.overflow++;

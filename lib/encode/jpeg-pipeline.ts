@@ -15,6 +15,7 @@ import type { JpegEncoder } from './jpeg-encoder.js';
 import type { EncodeWorkerData } from './messages.js';
 import type { OsdSource } from './osd/osd-state.js';
 import type { TimingWindow } from '../util/timing-window.js';
+import type { LatencyHistogram } from '../util/latency-histogram.js';
 
 export interface JpegPipelineOptions {
   /** Encoded-ring slots (see lib/policy/encoded-slots.ts). */
@@ -78,6 +79,11 @@ export class JpegPipeline {
 
   get encodeMs(): TimingWindow {
     return this.#scheduler.encodeMs;
+  }
+
+  /** Every encode's duration since start (for /metrics). */
+  get encodeHistogram(): LatencyHistogram {
+    return this.#scheduler.encodeHistogram;
   }
 
   get inflight(): number {

@@ -17,6 +17,7 @@ import type { FlightService } from '../app/flight-service.js';
 import type { EncoderDetection } from '../encode/hw/encoder-detection.js';
 import type { RestreamHub } from '../stream/restream/index.js';
 import type { RateLimiter } from '../util/rate-limiter.js';
+import type { TrackerClient } from '../vision/tracker-client.js';
 import type { CorsPolicy } from './cors.js';
 import type { AccessGuard } from './auth/access-guard.js';
 import type { TokenStore } from './auth/token-store.js';
@@ -44,6 +45,8 @@ export interface ServerContext {
   restream: RestreamHub;
   /** The vehicle link, follower and offboard state machine; null with vehicle.connection none. */
   flight: FlightService | null;
+  /** The tracker thread's counters and pass durations (read by /metrics). */
+  tracker: Pick<TrackerClient, 'counters' | 'msHistogram'>;
   /** Tracking, following, smart mode: what the command routes call. */
   controller: AppController;
   /** Config writes (store + live application) and the store's reads. */

@@ -15,6 +15,7 @@ import { readJsonBody } from './body.js';
 import { remoteAddress } from './request.js';
 import { sendError, sendFailure, sendJson, type Reply } from './respond.js';
 import { validatorFor, violations, type SchemaName } from './api-schemas.js';
+import { logger } from '../util/log.js';
 
 export type Bucket = 'commands' | 'config' | 'auth';
 
@@ -68,7 +69,7 @@ function decodeParam(raw: string): string {
 
 function fail(reply: Reply, err: unknown): void {
   if (err instanceof SkyfeedError) return sendFailure(reply, err);
-  console.error('skyfeed: handler error:', err);
+  logger('http').error({ err }, 'handler error');
   sendError(reply, 'SKYFEED_ERR_INTERNAL', 'Internal server error');
 }
 

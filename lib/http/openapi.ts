@@ -23,6 +23,7 @@ const STATIC_ROUTES: { method: string; path: string; summary: string; tag: strin
     summary: 'WebSocket upgrade: /status, tracker and follower data and a stats subset as JSON at ?hz=1..10 (default 5)' },
   { method: 'get', path: '/stats', tag: 'telemetry', summary: 'Streaming statistics' },
   { method: 'get', path: '/status', tag: 'telemetry', summary: 'System status with tracking flags and video status' },
+  { method: 'get', path: '/metrics', tag: 'telemetry', summary: 'Prometheus metrics (text format 0.0.4)' },
   { method: 'get', path: '/openapi.json', tag: 'docs', summary: 'This document' },
   { method: 'get', path: '/docs', tag: 'docs', summary: 'This document as HTML' },
   { method: 'post', path: '/api/auth/logout', tag: 'auth', summary: 'End the browser session and clear its cookie' },

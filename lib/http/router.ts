@@ -10,6 +10,12 @@ import type { Access } from './auth/roles.js';
 import type { CorsPolicy } from './cors.js';
 import { remoteAddress } from './request.js';
 import { reply, sendError, sendFailure, statusLine } from './respond.js';
+import { logger } from '../util/log.js';
+import { LineBudget } from '../util/line-budget.js';
+
+const log = logger('http');
+/** Refusal lines per second: enough to see who is failing and how, small against a flood. */
+const DENIAL_LINES_PER_S = 20;
 
 export type HttpMethod = 'get' | 'post' | 'put' | 'patch' | 'del';
 
@@ -33,6 +39,8 @@ export class Router {
   readonly routes: RouteEntry[] = [];
   readonly #guard: AccessGuard;
   readonly #cors: CorsPolicy;
+  /** Refusals logged per second; a flood of bad requests is counted, not logged line by line. */
+  readonly #denialLines = new LineBudget(DENIAL_LINES_PER_S);
 
   constructor(app: TemplatedApp, guard: AccessGuard, cors: CorsPolicy) {
     this.app = app;
@@ -99,7 +107,7 @@ export class Router {
         handler(res, req, who);
       } catch (err) {
         // A bug in one handler answers 500 instead of ending the process (and every viewer's stream with it).
-        console.error(`skyfeed: ${method.toUpperCase()} ${path} failed:`, err);
+        log.error({ err, route: path, method: method.toUpperCase() }, `${method.toUpperCase()} ${path} failed`);
         try {
           sendError({ res, aborted: false, cors: [] }, 'SKYFEED_ERR_INTERNAL', 'internal error; see the server log');
         } catch {
@@ -123,6 +131,15 @@ export class Router {
     };
     const verdict = this.#guard.check(access, c);
     if (!(verdict instanceof Denied)) return verdict;
+    // The reason is the refusal's own text, which never contains a presented token (a token name at most).
+    const budget = this.#denialLines.take();
+    if (budget.ok) {
+      log.warn({
+        event: 'auth_failure', method: req.getMethod().toUpperCase(), route: req.getUrl(), code: verdict.code,
+        reason: typeof verdict.detail === 'string' ? verdict.detail : verdict.code, remote: c.remote(),
+        ...(budget.droppedBefore ? { not_logged_before: budget.droppedBefore } : {}),
+      }, `access denied: ${verdict.code}`);
+    }
     sendFailure(reply(res, this.#cors.headersFor(c.origin)), verdict);
     return null;
   }

@@ -7,6 +7,17 @@
 import type { EncodedFrame } from '../encode/encoded-frame.js';
 import type { JpegPipeline } from '../encode/jpeg-pipeline.js';
 import type { ClientKind, StreamClient } from './stream-client.js';
+import { logConnect, logDisconnect } from './connection-log.js';
+
+export interface TransportCounters {
+  framesSent: number;
+  framesDropped: number;
+  bytesSent: number;
+}
+
+function newCounters(): TransportCounters {
+  return { framesSent: 0, framesDropped: 0, bytesSent: 0 };
+}
 
 export class Fanout {
   readonly #pipeline: JpegPipeline;
@@ -32,6 +43,8 @@ export class Fanout {
   readonly #stalledTimeoutS: number;
   /** Clients disconnected for taking no frame for stalledTimeoutS. */
   stalledClosed = 0;
+  /** framesSent, framesDropped and bytesSent split by transport (for /metrics); updated in place, never reallocated. */
+  readonly byKind: Record<ClientKind, TransportCounters> = { mjpeg: newCounters(), ws: newCounters() };
 
   constructor(pipeline: JpegPipeline, stalledTimeoutS = Infinity) {
     this.#pipeline = pipeline;
@@ -58,13 +71,15 @@ export class Fanout {
     this.#all.add(client);
     this.#counts[client.kind]++;
     this.#perAddress.set(client.remote, this.countFrom(client.remote) + 1);
+    logConnect({ transport: client.kind, remote: client.remote, client_id: client.id });
     this.#join(client, client.quality.tier);
     // A new viewer of a tier that has a frame gets it at once, not a frame later.
     const cur = this.#pipeline.current(client.registeredTier);
     if (cur && performance.timeOrigin + performance.now() - cur.readyMs < 1000) this.#offer(client, cur);
   }
 
-  remove(client: StreamClient): void {
+  /** `reason`: why the server ends it (for the log); none when the client left. */
+  remove(client: StreamClient, reason?: string): void {
     if (!this.#all.delete(client)) return;
     this.#counts[client.kind]--;
     const n = this.countFrom(client.remote) - 1;
@@ -75,6 +90,10 @@ export class Fanout {
     // way while stalled is a stalled viewer too.
     if (client.endedStalled) this.stalledClosed++;
     this.#leave(client);
+    logDisconnect({
+      transport: client.kind, remote: client.remote, client_id: client.id, connectedAt: client.connectedAt, sent: client.sent,
+      reason: reason ?? (client.endedStalled ? 'stalled' : undefined),
+    });
   }
 
   /** A client asked for quality `q` (a WebSocket quality message): it keeps that from now on. */
@@ -140,6 +159,10 @@ export class Fanout {
     const dropsBefore = client.drops;
     const bytesBefore = client.bytes;
     const tier = client.offer(frame, performance.now());
+    const k = this.byKind[client.kind];
+    k.framesSent += client.sent - sentBefore;
+    k.framesDropped += client.drops - dropsBefore;
+    k.bytesSent += client.bytes - bytesBefore;
     this.framesSent += client.sent - sentBefore;
     this.framesDropped += client.drops - dropsBefore;
     this.bytesSent += client.bytes - bytesBefore;
@@ -162,7 +185,7 @@ export class Fanout {
         }
       }
     }
-    if (this.#failed.length) this.#disconnectFailed((c) => c.close(1011, 'Stream error'));
+    if (this.#failed.length) this.#disconnectFailed((c) => c.close(1011, 'Stream error'), 'send_error');
     if (this.#moves.length) {
       for (const c of this.#moves) {
         if (this.#all.has(c)) {
@@ -186,13 +209,13 @@ export class Fanout {
     // keep its quality tier encoding and its buffers held until the socket's
     // own timeout (minutes for a WebSocket that still sends pings).
     this.stalledClosed += this.#failed.length;
-    this.#disconnectFailed((c) => c.abort());
+    this.#disconnectFailed((c) => c.abort(), 'stalled');
   }
 
   /** Removes the clients collected in #failed and ends each with `end`. */
-  #disconnectFailed(end: (c: StreamClient) => void): void {
+  #disconnectFailed(end: (c: StreamClient) => void, reason: string): void {
     for (const c of this.#failed) {
-      this.remove(c);
+      this.remove(c, reason);
       try {
         end(c);
       } catch {

@@ -5,6 +5,8 @@
 // buffer holds more than `maxBuffered` bytes is not reading: its tick is
 // skipped (counted), never queued, so its memory stays bounded.
 
+import { logger } from '../util/log.js';
+
 /** What the hub needs of a socket (a uWS WebSocket fits). */
 export interface TelemetrySink {
   getBufferedAmount(): number;
@@ -127,7 +129,7 @@ export class TelemetryHub {
       msg = this.#build();
     } catch (err) {
       // A tick runs in a timer: a throw here would end the process. Skip the tick, say so once.
-      if (this.#buildErrors++ === 0) console.error('skyfeed: telemetry message failed to build:', err);
+      if (this.#buildErrors++ === 0) logger('telemetry').error({ err }, 'telemetry message failed to build');
       return;
     }
     this.#built++;

@@ -9,6 +9,7 @@
 import { spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { accessSync, constants } from 'node:fs';
 import path from 'node:path';
+import { logger } from './log.js';
 
 const SETPRIV_CANDIDATES = ['/usr/bin/setpriv', '/bin/setpriv'];
 
@@ -39,7 +40,7 @@ export function spawnTied(file: string, args: readonly string[], opts: SpawnOpti
   if (setpriv) return spawn(setpriv, ['--pdeathsig', 'KILL', '--', file, ...args], opts);
   if (!warned) {
     warned = true;
-    console.error('skyfeed: setpriv (util-linux) not found: child processes may outlive a killed server');
+    logger('process').warn('setpriv (util-linux) not found: child processes may outlive a killed server');
   }
   return spawn(file, [...args], opts);
 }

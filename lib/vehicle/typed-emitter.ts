@@ -1,6 +1,8 @@
 // A small typed event emitter: listeners of one event never break the emitter
 // or each other (an exception in a listener is reported to `onListenerError`,
-// console.error by default), so an audit-log bug cannot stop a vehicle stop.
+// the log by default), so an audit-log bug cannot stop a vehicle stop.
+
+import { logger } from '../util/log.js';
 
 type Listener<A extends unknown[]> = (...args: A) => void;
 
@@ -9,7 +11,7 @@ export class TypedEmitter<E extends { [K in keyof E]: unknown[] }> {
   readonly #listeners = new Map<keyof E, Set<Listener<never[]>>>();
   /** Where a throwing listener is reported. */
   onListenerError: (err: unknown, event: keyof E) => void = (err, event) =>
-    console.error(`skyfeed: listener for ${String(event)} threw:`, err);
+    logger('vehicle').error({ err, event: String(event) }, `listener for ${String(event)} threw`);
 
   on<K extends keyof E>(event: K, fn: Listener<E[K]>): this {
     let set = this.#listeners.get(event);

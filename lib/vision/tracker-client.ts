@@ -9,6 +9,7 @@
 import { Worker } from 'node:worker_threads';
 import type { FrameBus, FrameConsumer } from '../bus/frame-bus.js';
 import { WORKER_HEAP_LIMITS } from '../util/worker-limits.js';
+import { LatencyHistogram, TRACKER_MS_BUCKETS } from '../util/latency-histogram.js';
 import type { TrackerReply, TrackerRequest } from './tracker-thread.js';
 import type { TrackerOutput } from './tracker-output.js';
 import type { SessionStatus } from './tracking-session.js';
@@ -42,6 +43,8 @@ export class TrackerClient implements FrameConsumer {
   readonly name = 'tracker';
   readonly maxFps: number;
   readonly counters: TrackerClientCounters = { processed: 0, skipped: 0, torn: 0, restarts: 0, lastMs: 0 };
+  /** Every pass's duration since start, bucketed for /metrics. */
+  readonly msHistogram = new LatencyHistogram(TRACKER_MS_BUCKETS);
   readonly #bus: FrameBus;
   readonly #events: TrackerClientEvents;
   #worker: Worker | null = null;
@@ -173,6 +176,7 @@ export class TrackerClient implements FrameConsumer {
     else if (this.#active) {
       this.counters.processed++;
       this.counters.lastMs = m.ms;
+      this.msHistogram.observe(m.ms);
       this.#latest = m.output;
       this.#status = m.status;
       // The session gave up (re-detection window over): no more frames.

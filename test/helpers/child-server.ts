@@ -40,6 +40,8 @@ export interface RunningServer {
   configFile: string;
   /** Everything the server printed so far (stdout and stderr; the newest 1 MB). */
   output(): string;
+  /** What the server wrote on stderr alone (its log: JSON lines; the newest 1 MB). */
+  stderr(): string;
   /** Sends `signal` (SIGTERM) and waits for the exit; SIGKILL after `graceMs`. Idempotent. */
   stop(signal?: NodeJS.Signals, graceMs?: number): Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }>;
 }
@@ -109,12 +111,18 @@ export function startServer(t: Owner, config: Record<string, unknown> = {}, opts
 export function startServerWithFile(t: Owner, configFile: string, opts: StartOptions = {}): Promise<RunningServer> {
   const proc = spawnNode([opts.entry ?? mainJs, '--config', configFile, ...(opts.args ?? [])], opts.env);
   let out = '';
+  let err = '';
   const keep = (d: Buffer) => {
     out += d;
     if (out.length > MAX_OUTPUT) out = out.slice(-MAX_OUTPUT / 2);
   };
   proc.stdout!.on('data', keep);
   proc.stderr!.on('data', keep);
+  proc.stderr!.on('data', (d: Buffer) => {
+    err += d;
+    // Cut at a line start so that the kept log still parses line by line.
+    if (err.length > MAX_OUTPUT) err = err.slice(err.indexOf('\n', err.length - MAX_OUTPUT / 2) + 1);
+  });
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((r) => proc.once('exit', (code, signal) => r({ code, signal })));
   let stopping: Promise<{ code: number | null; signal: NodeJS.Signals | null; ms: number }> | null = null;
   const stop = (signal: NodeJS.Signals = 'SIGTERM', graceMs = 5000) => (stopping ??= (async () => {
@@ -140,7 +148,9 @@ export function startServerWithFile(t: Owner, configFile: string, opts: StartOpt
       clearTimeout(timer);
       proc.stdout!.off('data', onData);
       const port = Number(m[1]);
-      resolve({ proc, pid: proc.pid!, port, configFile, base: `http://127.0.0.1:${port}`, output: () => out, stop });
+      resolve({
+        proc, pid: proc.pid!, port, configFile, base: `http://127.0.0.1:${port}`, output: () => out, stderr: () => err, stop,
+      });
     };
     proc.stdout!.on('data', onData);
     void exited.then(({ code, signal }) => {

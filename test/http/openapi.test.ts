@@ -6,7 +6,7 @@ import { schemas } from '../../lib/http/api-schemas.js';
 const expected: [string, string][] = [
   ['post', '/commands/start_tracking'], ['post', '/commands/stop_tracking'], ['post', '/commands/toggle_smart_mode'],
   ['post', '/commands/smart_click'], ['post', '/commands/start_offboard_mode'], ['post', '/commands/stop_offboard_mode'],
-  ['get', '/telemetry/tracker_data'], ['get', '/telemetry/follower_data'], ['get', '/status'], ['get', '/stats'],
+  ['get', '/telemetry/tracker_data'], ['get', '/telemetry/follower_data'], ['get', '/status'], ['get', '/stats'], ['get', '/metrics'],
   ['get', '/api/config/current'], ['get', '/api/config/current/{section}'], ['get', '/api/config/schema'],
   ['put', '/api/config/{section}/{param}'], ['get', '/api/config/history'], ['post', '/api/config/restore/{backup_id}'],
   ['get', '/api/config/diff'], ['post', '/api/config/revert/{section}/{param}'], ['get', '/api/config/default'], ['get', '/api/config/audit'],

@@ -67,7 +67,8 @@ t.test('webrtc.encoder h264_v4l2m2m here: listed unusable, warned once, libx264 
   t.match(e.platform, { arch: process.arch, board: 'generic' });
   const warned = srv.output().split('\n').filter((l) => l.includes('h264_v4l2m2m is not usable here'));
   t.equal(warned.length, 1, 'the fallback is logged once');
-  t.match(warned[0], /^skyfeed: h264 encoder: /);
+  // A JSON log line on stderr (lib/util/log.ts), a warning of the h264 component.
+  t.match(JSON.parse(warned[0]), { level: 40, component: 'h264', msg: /^h264 encoder: / });
 
   t.same(childPids(srv.pid, 'ffmpeg'), [], 'no encode before a viewer');
   const v = await whepViewer(srv.base);

@@ -41,7 +41,7 @@ export interface H264EncoderOptions {
   restartMaxMs?: number;
   /** No output for this long while frames are offered: ffmpeg is killed and restarted (default 5000 ms). */
   stallTimeoutMs?: number;
-  /** Warnings (setpriv missing, ffmpeg's last words on a crash). Default: console.warn. */
+  /** Warnings (setpriv missing, ffmpeg's last words on a crash). Default: the log (component h264). */
   log?: (message: string) => void;
 }
 

@@ -15,6 +15,7 @@ import { resolveEncoderOptions, type H264EncoderOptions, type ResolvedEncoderOpt
 import { FlvReader, parseAvcConfig, type FlvVideoTag } from './flv-reader.js';
 import { GopCache } from './gop-cache.js';
 import { resolveFfmpeg, spawnFfmpeg } from './spawn-ffmpeg.js';
+import { logger } from '../../util/log.js';
 
 export type { H264EncoderOptions } from './encoder-options.js';
 
@@ -118,7 +119,7 @@ export class H264Encoder implements AccessUnitSource {
 
   constructor(options: H264EncoderOptions) {
     this.#o = resolveEncoderOptions(options);
-    this.#log = options.log ?? ((m) => console.warn(`skyfeed h264: ${m}`));
+    this.#log = options.log ?? ((m) => logger('h264').warn(m));
     this.#frameBytes = rawFrameBytes(this.#o.pixelFormat, this.#o.width, this.#o.height);
     this.#inbuf = Buffer.allocUnsafe(this.#frameBytes);
     this.#backoffMs = this.#o.restartMinMs;

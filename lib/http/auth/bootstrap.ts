@@ -5,6 +5,7 @@
 import path from 'node:path';
 import type { SkyfeedConfig } from '../../config/types.js';
 import type { TokenStore } from './token-store.js';
+import { logger } from '../../util/log.js';
 
 /** auth.tokens_file (relative to the config file), else tokens.json beside it; null: memory only. */
 export function tokensFileFor(config: SkyfeedConfig, configFile?: string): string | null {
@@ -16,7 +17,7 @@ export function tokensFileFor(config: SkyfeedConfig, configFile?: string): strin
 export async function announceAuth(config: SkyfeedConfig, tokens: TokenStore): Promise<void> {
   const { auth, http } = config;
   if (!auth.enabled) {
-    console.error(`skyfeed: WARNING: auth.enabled is false: anyone who can reach ${http.host}:${http.port} can command the vehicle ` +
+    logger('auth').warn(`WARNING: auth.enabled is false: anyone who can reach ${http.host}:${http.port} can command the vehicle ` +
       'and change the configuration. Use this on closed test networks only.');
     return;
   }

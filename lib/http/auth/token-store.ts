@@ -13,6 +13,7 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 import { chmodSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { writeFileAtomic } from '../../config/atomic-write.js';
 import { isRole, type Role } from './roles.js';
+import { logger } from '../../util/log.js';
 
 export interface TokenInfo {
   name: string;
@@ -74,7 +75,7 @@ export class TokenStore {
     const mode = statSync(file).mode & 0o777;
     if (mode & 0o077) {
       chmodSync(file, 0o600);
-      console.error(`skyfeed: ${file} was readable by others (mode ${mode.toString(8)}); set to 0600`);
+      logger('auth').warn({ file }, `${file} was readable by others (mode ${mode.toString(8)}); set to 0600`);
     }
     let parsed: TokenFile;
     try {

@@ -4,6 +4,7 @@
 
 import type { RouteGroup } from '../context.js';
 import { endpoint } from '../endpoint.js';
+import { logger } from '../../util/log.js';
 
 const tag = 'video';
 
@@ -34,7 +35,7 @@ export const restreamRoutes: RouteGroup = (router, ctx) => {
         const before = hub.status(label).state;
         const target = action === 'start' ? hub.start(label) : hub.stop(label);
         if ((before === 'stopped') !== (target.state === 'stopped')) {
-          console.error(`skyfeed: restream ${label}: ${action} by ${who.name ?? who.role} from ${remote}`);
+          logger('restream').info({ label, action, actor: who.name ?? who.role, remote }, `restream ${label}: ${action} by ${who.name ?? who.role} from ${remote}`);
         }
         return { success: true, target, timestamp: Date.now() / 1000 };
       },

@@ -12,6 +12,7 @@ import { remoteAddress } from '../request.js';
 import { AddressCounter } from '../../util/address-counter.js';
 import { reply as replyTo, sendBytes, sendEmpty, sendError, sendFailure, type Reply } from '../respond.js';
 import type { SignalingSession } from '../../stream/webrtc/index.js';
+import { logger } from '../../util/log.js';
 
 interface SignalingData {
   session: SignalingSession | null;
@@ -77,6 +78,7 @@ export const webrtcRoutes: RouteGroup = (router, ctx) => {
           data.open = false;
           ws.end(code, reason);
         },
+        data.remote,
       );
     },
     message: (ws, message, isBinary) => {
@@ -122,7 +124,7 @@ export const webrtcRoutes: RouteGroup = (router, ctx) => {
       counted = false;
     };
     whepBody(reply, res, req, 'application/sdp')
-      .then((offer) => webrtc.whep.createSession(offer, uncount))
+      .then((offer) => webrtc.whep.createSession(offer, uncount, remote))
       .then((s) => sendBytes(reply, 201, 'application/sdp', s.answerSdp, [
         ['Location', `/whep/${s.id}`], ['ETag', s.etag],
         // A page on another origin must read these to PATCH and DELETE its session.
@@ -162,6 +164,6 @@ export const webrtcRoutes: RouteGroup = (router, ctx) => {
 
 function fail(reply: Reply, err: unknown): void {
   if (err instanceof SkyfeedError) return sendFailure(reply, err);
-  console.error('skyfeed: webrtc route error:', err);
+  logger('http').error({ err }, 'webrtc route error');
   sendError(reply, 'SKYFEED_ERR_INTERNAL', 'Internal server error');
 }

@@ -15,6 +15,7 @@ import { reply as replyTo, sendError } from '../respond.js';
 import { intParam, QueryError } from '../../util/int-param.js';
 import { TelemetryHub, type TelemetrySubscriber } from '../../stream/telemetry-hub.js';
 import { telemetryJson } from '../telemetry-message.js';
+import { logConnect, logDisconnect } from '../../stream/connection-log.js';
 
 interface TelemetryUserData {
   remote: string;
@@ -22,12 +23,17 @@ interface TelemetryUserData {
   /** Why the connection is refused once open (close 1008), or null. */
   rejected: string | null;
   sub: TelemetrySubscriber | null;
+  /** For the connect/disconnect log lines: an id and when it opened (Date.now()). */
+  id: string;
+  openedAt: number;
   /** Client message rate window: start (ms) and messages seen in it. */
   msgAt: number;
   msgs: number;
 }
 
 export const DEFAULT_HZ = 5;
+/** Telemetry socket ids (`t1`, `t2`, ...), for the log. */
+let lastId = 0;
 /** The issue's ceiling: the dashboard needs no more, and every tick costs a /status build. */
 export const MAX_HZ = 10;
 /**
@@ -76,7 +82,7 @@ export const wsTelemetryRoutes: RouteGroup = (router, ctx) => {
       rejected ??= hub.count() >= MAX_TELEMETRY_SOCKETS ? `Max telemetry connections reached (${MAX_TELEMETRY_SOCKETS})`
         : hub.countFrom(info.remote) >= perAddress ? `Too many telemetry connections from one address (${perAddress})`
         : null;
-      const data: TelemetryUserData = { remote: info.remote, hz, rejected, sub: null, msgAt: 0, msgs: 0 };
+      const data: TelemetryUserData = { remote: info.remote, hz, rejected, sub: null, id: `t${++lastId}`, openedAt: 0, msgAt: 0, msgs: 0 };
       res.upgrade(data, key, protocol, extensions, context);
     },
 
@@ -87,6 +93,8 @@ export const wsTelemetryRoutes: RouteGroup = (router, ctx) => {
         return;
       }
       data.sub = hub.add(ws, data.hz, data.remote);
+      data.openedAt = Date.now();
+      logConnect({ transport: 'ws_telemetry', remote: data.remote, client_id: data.id });
     },
 
     message: (ws: WebSocket<TelemetryUserData>) => {
@@ -101,7 +109,11 @@ export const wsTelemetryRoutes: RouteGroup = (router, ctx) => {
 
     close: (ws) => {
       const data = ws.getUserData();
-      if (data.sub) hub.remove(data.sub);
+      if (data.sub) {
+        hub.remove(data.sub);
+        const sent = data.sub.sent;
+        logDisconnect({ transport: 'ws_telemetry', remote: data.remote, client_id: data.id, connectedAt: data.openedAt, sent });
+      }
       data.sub = null;
     },
   });

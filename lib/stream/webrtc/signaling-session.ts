@@ -35,6 +35,8 @@ export interface SignalingSessionOptions {
   maxQueuedCandidates?: number;
   /** Client candidates accepted over the session (default 256; a browser sends a handful). */
   maxCandidates?: number;
+  /** The client's address, for the peer's log lines. */
+  remote?: string;
 }
 
 /** WebSocket close codes the transport should use. */
@@ -51,6 +53,8 @@ export class SignalingSession {
   readonly #maxBytes: number;
   readonly #maxQueued: number;
   readonly #maxCandidates: number;
+  /** The client's address (log lines only). */
+  readonly #remote: string;
   #peer: WebRtcPeer | null = null;
   /** mids of the remote offer, by m-line index (to resolve sdpMLineIndex-only candidates). */
   #mids: string[] = [];
@@ -73,6 +77,7 @@ export class SignalingSession {
     this.#maxBytes = options.maxMessageBytes ?? MAX_SDP_BYTES + 4096;
     this.#maxQueued = options.maxQueuedCandidates ?? 64;
     this.#maxCandidates = options.maxCandidates ?? 256;
+    this.#remote = options.remote ?? '';
   }
 
   get peerId(): string | null {
@@ -132,7 +137,7 @@ export class SignalingSession {
       const peer: WebRtcPeer = this.#fanout.createPeer('ws', {
         candidate: (candidate, mid) => { if (peer === this.#peer) this.#onLocalCandidate(candidate, mid); },
         closed: (reason) => { if (peer === this.#peer) this.#onPeerClosed(reason); },
-      });
+      }, this.#remote);
       this.#peer = peer;
     } catch (e) {
       if (e instanceof WebRtcError && e.code === 'SKYFEED_ERR_WEBRTC_MAX_PEERS') {

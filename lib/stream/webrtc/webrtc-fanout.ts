@@ -13,6 +13,7 @@ import { profileLevelId } from '../../encode/h264/h264-level.js';
 import type { H264ProfileName } from './sdp.js';
 import { WebRtcError } from './webrtc-errors.js';
 import { WebRtcPeer, type CloseReason, type PeerConfig, type PeerKind, type PeerStats } from './webrtc-peer.js';
+import { logConnect, logDisconnect } from '../connection-log.js';
 
 export interface WebRtcFanoutOptions {
   /** The picture as encoded: its size and rate set the announced H.264 level. */
@@ -154,13 +155,15 @@ export class WebRtcFanout {
     return this.#byId.get(id);
   }
 
-  /** A new peer, or SKYFEED_ERR_WEBRTC_MAX_PEERS past max_peers. */
-  createPeer(kind: PeerKind, hooks: PeerHooks = {}): WebRtcPeer {
+  /** A new peer, or SKYFEED_ERR_WEBRTC_MAX_PEERS past max_peers. `remote`: the client's address, for the log. */
+  createPeer(kind: PeerKind, hooks: PeerHooks = {}, remote = ''): WebRtcPeer {
     if (this.#closed) throw new WebRtcError('SKYFEED_ERR_WEBRTC_CLOSED', 'the WebRTC service is closed');
     if (this.#list.length >= this.#maxPeers) {
       this.#counters.rejected_full++;
       throw new WebRtcError('SKYFEED_ERR_WEBRTC_MAX_PEERS', `Max peers reached (${this.#maxPeers})`);
     }
+    const who = { transport: kind === 'whep' ? 'whep' as const : 'webrtc' as const, remote, client_id: '' };
+    const connectedAt = Date.now();
     const peer = new WebRtcPeer(randomUUID(), kind, this.#cfg, {
       candidate: (c, mid) => hooks.candidate?.(c, mid),
       open: (p) => this.#replayGop(p),
@@ -170,6 +173,7 @@ export class WebRtcFanout {
       },
       closed: (p, reason) => {
         this.#remove(p);
+        logDisconnect({ ...who, connectedAt, sent: p.stats().frames_sent, reason });
         try {
           hooks.closed?.(reason);
         } catch {
@@ -180,6 +184,8 @@ export class WebRtcFanout {
     this.#byId.set(peer.id, peer);
     this.#list.push(peer);
     this.#counters.peers_total++;
+    who.client_id = peer.id;
+    logConnect(who);
     if (this.#demand) this.#releases.set(peer, this.#demand.acquire());
     return peer;
   }

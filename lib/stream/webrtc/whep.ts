@@ -43,8 +43,8 @@ export class WhepEndpoint {
     return this.#sessions.size;
   }
 
-  /** `ended`: called once when the session ends for any reason (DELETE, stall, close). */
-  async createSession(offerSdp: unknown, ended?: () => void): Promise<WhepSession> {
+  /** `ended`: called once when the session ends for any reason (DELETE, stall, close); `remote`: the client's address (the log). */
+  async createSession(offerSdp: unknown, ended?: () => void, remote = ''): Promise<WhepSession> {
     if (this.#closed) throw new WebRtcError('SKYFEED_ERR_WEBRTC_CLOSED', 'WHEP is closed');
     const parsed = parseSdp(offerSdp); // BAD_SDP before any peer exists
     if (!parsed.video) throw new WebRtcError('SKYFEED_ERR_WEBRTC_BAD_SDP', 'the offer has no video m-line');
@@ -57,7 +57,7 @@ export class WhepEndpoint {
         this.#sessions.delete(id);
         ended?.();
       },
-    });
+    }, remote);
     this.#sessions.set(id, { peer, etag, remoteUfrag: iceUfrag(offerSdp as string) });
     try {
       await peer.answer(offerSdp);

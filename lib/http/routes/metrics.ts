@@ -1,0 +1,26 @@
+// GET /metrics: Prometheus text format. Role viewer, like /stats: the
+// figures are what a viewer can already read there. A scraper gets its own
+// viewer token (`skyfeed token add prometheus viewer`), sent as
+// `authorization: { credentials_file: ... }` in prometheus.yml; a separate
+// metrics secret would be one more credential to rotate for no less access.
+
+import type { RouteGroup } from '../context.js';
+import { createMetricsRegistry } from '../metrics.js';
+import { sendBytes, sendError, type Reply } from '../respond.js';
+import { logger } from '../../util/log.js';
+
+export const metricsRoutes: RouteGroup = (router, ctx) => {
+  const registry = createMetricsRegistry(ctx);
+  const log = logger('http');
+  router.get('/metrics', 'viewer', (res, req) => {
+    const reply: Reply = { res, aborted: false, cors: ctx.cors.headersFor(req.getHeader('origin')) };
+    res.onAborted(() => { reply.aborted = true; });
+    registry.metrics().then(
+      (text) => sendBytes(reply, 200, registry.contentType, text, [['Cache-Control', 'no-store']]),
+      (err: Error) => {
+        log.error({ err }, 'metrics scrape failed');
+        sendError(reply, 'SKYFEED_ERR_INTERNAL', 'metrics scrape failed; see the server log');
+      },
+    );
+  });
+};
