@@ -9,6 +9,7 @@
 import { collectDefaultMetrics, Registry } from 'prom-client';
 import type { SourceState } from '../capture/source.js';
 import type { ServerContext } from './context.js';
+import type { RestreamTargetStatus } from '../stream/restream/index.js';
 import { histogramSamples, register, ScrapeMetric, type MetricType, type Sample } from './scrape-metric.js';
 
 export const METRIC_PREFIX = 'skyfeed_';
@@ -113,6 +114,18 @@ export function createMetricsRegistry(ctx: ServerContext): Registry {
     one(ctx.webrtc?.encoder.stats().restarts ?? 0));
 
   add('restream_targets_active', 'gauge', 'Restream targets started (sending or retrying)', () => one(ctx.restream.activeCount));
+  // Per restream target (at most 8, from the config file): the labels are bounded.
+  const perTarget = (pick: (t: RestreamTargetStatus) => number): Sample[] =>
+    ctx.restream.list().map((t) => ({ labels: { target: t.label }, value: pick(t) }));
+  add('restream_sending', 'gauge', 'Restream target state: 1 sending, 0 stopped, waiting for a keyframe or failing', () =>
+    perTarget((t) => (t.state === 'sending' ? 1 : 0)));
+  add('restream_failing', 'gauge', 'Restream target failing (host unresolved, key unreadable, or packets refused in the last 3 s)', () =>
+    perTarget((t) => (t.state === 'failing' ? 1 : 0)));
+  add('restream_packets_total', 'counter', 'RTP packets the kernel accepted, per target', () => perTarget((t) => t.packets));
+  add('restream_sent_bytes_total', 'counter', 'RTP bytes the kernel accepted, per target', () => perTarget((t) => t.bytes));
+  add('restream_dropped_access_units_total', 'counter', 'Access units dropped because the path was stalled, per target', () =>
+    perTarget((t) => t.dropped_access_units));
+  add('restream_errors_total', 'counter', 'Send errors and refusals (ICMP unreachable), per target', () => perTarget((t) => t.errors));
 
   add('tracker_frames_total', 'counter', 'Frames the tracker processed', () => one(ctx.tracker.counters.processed));
   add('tracker_skipped_total', 'counter', 'Frames replaced by a newer one while the tracker was busy', () =>

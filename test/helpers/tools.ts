@@ -21,7 +21,17 @@ export function ffmpeg(args: string[]): void {
   if (r.status !== 0) throw new Error(`ffmpeg ${args.join(' ')} failed: ${r.stderr || r.error}`);
 }
 
-/** Child process ids of `ppid` whose command name is `comm`. */
+/**
+ * The hardware-encoder detection's short ffmpeg probes (`-encoders`, a
+ * 5-frame trial on testsrc2), which run beside a server's first seconds:
+ * not the capture or encode processes the tests look for.
+ */
+function isEncoderProbe(pid: string): boolean {
+  const args = readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0');
+  return args.includes('-encoders') || args.some((a) => a.startsWith('testsrc2=size=320x240'));
+}
+
+/** Child process ids of `ppid` whose command name is `comm` (the encoder detection's probes left out). */
 export function childPids(ppid: number, comm: string): number[] {
   const out: number[] = [];
   for (const d of readdirSync('/proc')) {
@@ -31,7 +41,7 @@ export function childPids(ppid: number, comm: string): number[] {
       const close = stat.lastIndexOf(')');
       const name = stat.slice(stat.indexOf('(') + 1, close);
       const fields = stat.slice(close + 2).split(' ');
-      if (Number(fields[1]) === ppid && name === comm) out.push(Number(d));
+      if (Number(fields[1]) === ppid && name === comm && !isEncoderProbe(d)) out.push(Number(d));
     } catch {
       // the process ended while we looked
     }
