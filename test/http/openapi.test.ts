@@ -41,7 +41,10 @@ t.test('/openapi.json documents every endpoint with the validating schemas; /doc
   // Each documented JSON path really answers (not 404) — docs and routes agree.
   for (const [m, p] of expected) {
     if (m !== 'get' || p.includes('{') || p === '/video_feed' || p === '/' || p.startsWith('/ws/')) continue;
-    t.not((await fetch(srv.base + p)).status, 404, `GET ${p} exists`);
+    // A route's own 404 (e.g. /api/sim/vehicle while a slow machine is still starting the sim) is not a missing route.
+    const r = await fetch(srv.base + p);
+    const body = r.status === 404 ? await r.text() : '';
+    t.notMatch(body, /"Not Found: /, `GET ${p} exists`);
   }
 
   const html = await fetch(`${srv.base}/docs`);
