@@ -159,10 +159,15 @@ t.test('a viewer that stops sending RTCP is closed as stalled; one that reports 
   t.equal(s.stalled_closed, 1);
   t.equal(s.peers, 1, 'the reporting viewer is still connected');
   t.equal(good.c.closed, null);
-  t.ok(good.v.counts.frames > 60, `it kept receiving (${good.v.counts.frames} frames)`);
-  const row = s.peer_list[0];
+  // Kept receiving: frames before the silent one was closed and after it (a count, not a rate: the machine may be loaded).
+  const atClose = good.v.counts.frames;
+  t.ok(atClose > 30, `it received while the other stalled (${atClose} frames)`);
+  const after = performance.now() + 10000;
+  while (good.v.counts.frames < atClose + 15 && performance.now() < after) await sleep(20);
+  t.ok(good.v.counts.frames >= atClose + 15, `and goes on receiving (${good.v.counts.frames - atClose} more frames)`);
+  const row = r.service.fanout.stats().peer_list[0];
   t.equal(row.state, 'connected');
-  t.ok(row.frames_sent > 60 && row.bytes_per_sec > 0, `stats: ${row.frames_sent} frames, ${row.bytes_per_sec} B/s`);
+  t.ok(row.frames_sent > 45 && row.bytes_per_sec > 0, `stats: ${row.frames_sent} frames, ${row.bytes_per_sec} B/s`);
 });
 
 t.test('the server pushes telemetry to viewers that offered a data channel, tagged with the frame id, at most at the rate limit', async (t) => {
