@@ -11,6 +11,7 @@ import { readTextBody } from '../body.js';
 import { remoteAddress } from '../request.js';
 import { AddressCounter } from '../../util/address-counter.js';
 import { reply as replyTo, sendBytes, sendEmpty, sendError, sendFailure, type Reply } from '../respond.js';
+import { acceptUpgrade, refusedWhileShuttingDown, wsHandshake } from '../ws-upgrade.js';
 import type { SignalingSession } from '../../stream/webrtc/index.js';
 import { logger } from '../../util/log.js';
 
@@ -61,13 +62,12 @@ export const webrtcRoutes: RouteGroup = (router, ctx) => {
     sendPingsAutomatically: true,
     upgrade: (res, req, context) => {
       if (!webrtc) return sendFailure(replyTo(res), off());
-      if (ctx.shuttingDown) return sendError(replyTo(res), 'SKYFEED_ERR_SHUTTING_DOWN', 'Server shutting down');
+      if (refusedWhileShuttingDown(res, ctx.shuttingDown)) return;
       const remote = remoteAddress(res);
       const over = limited(sockets, remote, maxSockets, 'signaling sockets');
       if (over) return sendFailure(replyTo(res), over);
       sockets.add(remote);
-      res.upgrade<SignalingData>({ session: null, remote, open: true, windowAt: 0, count: 0 }, req.getHeader('sec-websocket-key'),
-        req.getHeader('sec-websocket-protocol'), req.getHeader('sec-websocket-extensions'), context);
+      acceptUpgrade<SignalingData>(res, wsHandshake(req), { session: null, remote, open: true, windowAt: 0, count: 0 }, context);
     },
     open: (ws: WebSocket<SignalingData>) => {
       const data = ws.getUserData();

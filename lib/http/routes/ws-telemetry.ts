@@ -11,7 +11,7 @@
 import type { WebSocket } from 'uWebSockets.js';
 import type { RouteGroup } from '../context.js';
 import { requestInfo } from '../request.js';
-import { reply as replyTo, sendError } from '../respond.js';
+import { acceptUpgrade, refusedWhileShuttingDown, wsHandshake } from '../ws-upgrade.js';
 import { intParam, QueryError } from '../../util/int-param.js';
 import { TelemetryHub, type TelemetrySubscriber } from '../../stream/telemetry-hub.js';
 import { telemetryJson } from '../telemetry-message.js';
@@ -63,13 +63,8 @@ export const wsTelemetryRoutes: RouteGroup = (router, ctx) => {
 
     upgrade: (res, req, context) => {
       const info = requestInfo(req, res);
-      const key = req.getHeader('sec-websocket-key');
-      const protocol = req.getHeader('sec-websocket-protocol');
-      const extensions = req.getHeader('sec-websocket-extensions');
-      if (ctx.shuttingDown || hub.closed) {
-        sendError(replyTo(res), 'SKYFEED_ERR_SHUTTING_DOWN', 'Server shutting down');
-        return;
-      }
+      const hs = wsHandshake(req);
+      if (refusedWhileShuttingDown(res, ctx.shuttingDown || hub.closed)) return;
       let hz = DEFAULT_HZ;
       let rejected: string | null = null;
       try {
@@ -83,7 +78,7 @@ export const wsTelemetryRoutes: RouteGroup = (router, ctx) => {
         : hub.countFrom(info.remote) >= perAddress ? `Too many telemetry connections from one address (${perAddress})`
         : null;
       const data: TelemetryUserData = { remote: info.remote, hz, rejected, sub: null, id: `t${++lastId}`, openedAt: 0, msgAt: 0, msgs: 0 };
-      res.upgrade(data, key, protocol, extensions, context);
+      acceptUpgrade(res, hs, data, context);
     },
 
     open: (ws) => {

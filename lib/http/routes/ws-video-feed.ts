@@ -6,6 +6,7 @@ import type { RouteGroup } from '../context.js';
 import { requestInfo } from '../request.js';
 import { QueryError } from '../../util/int-param.js';
 import { reply as replyTo, sendError } from '../respond.js';
+import { acceptUpgrade, refusedWhileShuttingDown, wsHandshake } from '../ws-upgrade.js';
 import { WsClient, type WsUserData } from '../../stream/ws-client.js';
 import { streamParams, type StreamParams } from '../../stream/stream-params.js';
 
@@ -97,13 +98,8 @@ export const wsVideoFeedRoutes: RouteGroup = (router, ctx) => {
 
     upgrade: (res, req, context) => {
       const info = requestInfo(req, res);
-      const key = req.getHeader('sec-websocket-key');
-      const protocol = req.getHeader('sec-websocket-protocol');
-      const extensions = req.getHeader('sec-websocket-extensions');
-      if (ctx.shuttingDown) {
-        sendError(replyTo(res), 'SKYFEED_ERR_SHUTTING_DOWN', 'Server shutting down');
-        return;
-      }
+      const hs = wsHandshake(req);
+      if (refusedWhileShuttingDown(res, ctx.shuttingDown)) return;
       let params: StreamParams;
       try {
         params = streamParams(info.query, s);
@@ -119,7 +115,7 @@ export const wsVideoFeedRoutes: RouteGroup = (router, ctx) => {
           : ctx.fanout.countFrom(info.remote) >= s.max_clients_per_address ? `Too many streams from one address (${s.max_clients_per_address})`
           : null,
       };
-      res.upgrade(data, key, protocol, extensions, context);
+      acceptUpgrade(res, hs, data, context);
     },
 
     open: (ws) => {
