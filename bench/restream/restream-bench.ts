@@ -14,6 +14,7 @@ import type { AddressInfo } from 'node:net';
 import os from 'node:os';
 import { MjpegParser } from '../mjpeg-parser.js';
 import { cpuSample } from '../proc-stats.js';
+import { freeUdpPort } from '../udp-port.js';
 import { getJson, startServerProcess } from '../server-process.js';
 
 export type RestreamConfigName = 'idle' | 'live' | 'dead';
@@ -50,13 +51,6 @@ const median = (xs: number[]) => {
   return s.length ? (s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2) : NaN;
 };
 
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** One MJPEG viewer counting complete frames (the parser reads the raw response, head included). */
 function viewer(port: number): { frames: () => number; close: () => void } {

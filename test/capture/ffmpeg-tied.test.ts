@@ -3,7 +3,7 @@
 // A child process: kill -9 of the server is the point.
 
 import t from 'tap';
-import { createSocket } from 'node:dgram';
+import { freeUdpPort } from '../../bench/udp-port.js';
 import { startServer, startServerWithFile } from '../helpers/child-server.js';
 import { call } from '../helpers/http.js';
 import { childPids, hasCommand, holdsUdpPort, FFMPEG_MISSING } from '../helpers/tools.js';
@@ -18,14 +18,6 @@ const alive = (pid: number) => {
   }
 };
 
-/** A UDP port that is free right now. */
-async function freeUdpPort(): Promise<number> {
-  const s = createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', () => r()));
-  const port = s.address().port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 t.test('kill -9 of the server takes its ffmpeg with it; the restart finds the port free', { skip: !hasCommand('ffmpeg') && FFMPEG_MISSING }, async (t) => {
   const udp = await freeUdpPort();

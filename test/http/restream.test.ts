@@ -4,11 +4,10 @@
 // stops targets, its roles, and the /stats block.
 
 import t from 'tap';
-import dgram from 'node:dgram';
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { freeUdpPort } from '../../bench/udp-port.js';
 import { spawnTied } from '../../lib/util/spawn-tied.js';
 import { call } from '../helpers/http.js';
 import { startInProcess } from '../helpers/in-process.js';
@@ -18,13 +17,6 @@ import { waitFor } from '../helpers/wait.js';
 
 if (!hasCommand('ffmpeg')) throw new Error(FFMPEG_MISSING);
 
-async function freeUdpPort(): Promise<number> {
-  const s = dgram.createSocket('udp4');
-  await new Promise<void>((r) => s.bind(0, '127.0.0.1', r));
-  const port = (s.address() as AddressInfo).port;
-  await new Promise<void>((r) => s.close(() => r()));
-  return port;
-}
 
 /** ffmpeg receiving RTP (SRTP with `crypto`) described by an SDP file and decoding `frames` frames to gray raw video on stdout. */
 function ffmpegReceiver(port: number, pt: number, frames: number, crypto?: string) {
