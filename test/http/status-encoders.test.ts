@@ -6,12 +6,12 @@
 
 import t from 'tap';
 import { readFileSync } from 'node:fs';
-import { NdcReceiver } from '../../bench/webrtc/ndc-receiver.js';
 import { startServer } from '../helpers/child-server.js';
 import { call } from '../helpers/http.js';
 import { startInProcess } from '../helpers/in-process.js';
 import { childPids, hasCommand, FFMPEG_MISSING } from '../helpers/tools.js';
 import { waitFor } from '../helpers/wait.js';
+import { whepViewer } from '../helpers/whep-viewer.js';
 
 if (!hasCommand('ffmpeg')) throw new Error(FFMPEG_MISSING);
 
@@ -34,21 +34,6 @@ async function encodersWhenDone(base: string): Promise<EncodersBlock> {
   }, 'hardware-encoder detection to finish');
 }
 
-/** A node-datachannel viewer over WHEP (trickled candidates); resolves once connected. */
-async function whepViewer(base: string): Promise<NdcReceiver> {
-  const v = new NdcReceiver({ trickle: true });
-  const res = await fetch(`${base}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp' }, body: await v.offer() });
-  if (res.status !== 201) {
-    v.close();
-    throw new Error(`WHEP ${res.status}: ${await res.text()}`);
-  }
-  const location = res.headers.get('location')!;
-  v.accept(await res.text());
-  const frag = ['a=mid:0', ...v.candidates.map((c) => `a=${c.candidate.replace(/^a=/, '')}`)].join('\r\n');
-  await fetch(`${base}${location}`, { method: 'PATCH', headers: { 'Content-Type': 'application/trickle-ice-sdpfrag' }, body: frag });
-  await v.connected();
-  return v;
-}
 
 t.test('webrtc.encoder h264_v4l2m2m here: listed unusable, warned once, libx264 really runs', async (t) => {
   const srv = await startServer(t, {
@@ -71,7 +56,7 @@ t.test('webrtc.encoder h264_v4l2m2m here: listed unusable, warned once, libx264 
   t.match(JSON.parse(warned[0]), { level: 40, component: 'h264', msg: /^h264 encoder: / });
 
   t.same(childPids(srv.pid, 'ffmpeg'), [], 'no encode before a viewer');
-  const v = await whepViewer(srv.base);
+  const { v } = await whepViewer(srv.base);
   t.teardown(() => v.close());
   await waitFor(() => v.counts.frames >= 10, 'the viewer to receive 10 frames');
   const [pid] = childPids(srv.pid, 'ffmpeg');

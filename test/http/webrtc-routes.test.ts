@@ -6,35 +6,18 @@
 
 import t from 'tap';
 import WebSocket from 'ws';
-import { NdcReceiver } from '../../bench/webrtc/ndc-receiver.js';
 import { launchChromium, WEBRTC_LOOPBACK_ARGS } from '../helpers/browser.js';
 import { TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
 import { call } from '../helpers/http.js';
 import { startInProcess } from '../helpers/in-process.js';
 import { childPids, hasCommand, FFMPEG_MISSING } from '../helpers/tools.js';
 import { waitFor } from '../helpers/wait.js';
+import { NdcReceiver } from '../../bench/webrtc/ndc-receiver.js';
 import { startWebRtcServer } from '../helpers/webrtc-server.js';
+import { whepViewer } from '../helpers/whep-viewer.js';
 
 if (!hasCommand('ffmpeg')) throw new Error(FFMPEG_MISSING);
 
-/** A node-datachannel viewer over WHEP (trickled candidates); resolves once connected. */
-async function whepViewer(base: string, headers: Record<string, string> = {}): Promise<{ v: NdcReceiver; location: string }> {
-  const v = new NdcReceiver({ trickle: true });
-  const res = await fetch(`${base}/whep`, { method: 'POST', headers: { 'Content-Type': 'application/sdp', ...headers }, body: await v.offer() });
-  if (res.status !== 201) {
-    v.close();
-    throw new Error(`WHEP ${res.status}: ${await res.text()}`);
-  }
-  const location = res.headers.get('location')!;
-  v.accept(await res.text());
-  const frag = ['a=mid:0', ...v.candidates.map((c) => `a=${c.candidate.replace(/^a=/, '')}`)].join('\r\n');
-  const patch = await fetch(`${base}${location}`, {
-    method: 'PATCH', headers: { 'Content-Type': 'application/trickle-ice-sdpfrag', ...headers }, body: frag,
-  });
-  if (patch.status !== 204) throw new Error(`PATCH ${patch.status}`);
-  await v.connected();
-  return { v, location };
-}
 
 function upgradeStatus(url: string, headers: Record<string, string> = {}): Promise<number> {
   return new Promise((resolve, reject) => {

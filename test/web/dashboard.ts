@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import type { Browser, Page } from 'playwright-core';
 import sharp from 'sharp';
 import { launchChromium, WEBRTC_LOOPBACK_ARGS } from '../helpers/browser.js';
+import { iou } from '../helpers/boxes.js';
 import { TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
 import type { InProcessServer } from '../helpers/in-process.js';
 
@@ -14,6 +15,9 @@ interface Owner { fail(message: string): void; teardown(fn: () => unknown): void
 
 /** Whether this build's server has /ws/telemetry (the other half of issue 14): then its failures count too. */
 const TELEMETRY_ROUTE = existsSync(fileURLToPath(new URL('../../lib/http/routes/ws-telemetry.js', import.meta.url)));
+
+/** The tests' one IoU (test/helpers/boxes.ts), for the page tests. */
+export { iou };
 
 export interface Dashboard {
   page: Page;
@@ -69,14 +73,6 @@ export async function truth(srv: InProcessServer, frameId?: number): Promise<Tru
   return await r.json() as Truth;
 }
 
-export function iou(a: number[], b: number[]): number {
-  const x1 = Math.max(a[0], b[0]);
-  const y1 = Math.max(a[1], b[1]);
-  const x2 = Math.min(a[0] + a[2], b[0] + b[2]);
-  const y2 = Math.min(a[1] + a[3], b[1] + b[3]);
-  const i = Math.max(0, x2 - x1) * Math.max(0, y2 - y1);
-  return i / (a[2] * a[3] + b[2] * b[3] - i);
-}
 
 /** Frame pixel → page coordinates through the stage's letterboxed picture rect (read once). */
 export async function pageMapper(p: Page, frameW = 640, frameH = 480): Promise<(x: number, y: number) => { x: number; y: number }> {
