@@ -25,14 +25,15 @@ t.test('kill -9 of the server takes its ffmpeg with it; the restart finds the po
   let ffmpegPid = 0;
   t.ok(await waitFor(() => (ffmpegPid = childPids(srv.pid, 'ffmpeg')[0] ?? 0) > 0, 'ffmpeg as the server\'s child', { timeoutMs: 10000, everyMs: 50 }),
     'ffmpeg runs as the server\'s child');
-  await waitFor(() => holdsUdpPort(ffmpegPid, udp), `ffmpeg to bind UDP port ${udp}`, { everyMs: 50 });
+  // The source may replace a slow-starting ffmpeg (no frame yet) with a new one: wait for whichever child binds the port.
+  ffmpegPid = await waitFor(() => childPids(srv.pid, 'ffmpeg').find((p) => holdsUdpPort(p, udp)), `ffmpeg to bind UDP port ${udp}`, { everyMs: 50 });
   await srv.stop('SIGKILL');
   t.ok(await waitFor(() => !alive(ffmpegPid), 'ffmpeg to die with the server', { timeoutMs: 3000, everyMs: 50 }), 'ffmpeg died with the server');
   const again = await startServerWithFile(t, srv.configFile);
   let newPid = 0;
   t.ok(await waitFor(() => (newPid = childPids(again.pid, 'ffmpeg')[0] ?? 0) > 0, 'a new ffmpeg', { timeoutMs: 10000, everyMs: 50 }), 'a new ffmpeg runs');
   // The new ffmpeg got the port: nothing of the old one holds it.
-  await waitFor(() => holdsUdpPort(newPid, udp), `the new ffmpeg to bind UDP port ${udp}`, { everyMs: 50 });
+  newPid = await waitFor(() => childPids(again.pid, 'ffmpeg').find((p) => holdsUdpPort(p, udp)), `the new ffmpeg to bind UDP port ${udp}`, { everyMs: 50 });
   const health = (await call(again.base, 'GET', '/api/video/health')).body.video;
   t.notMatch(String(health.last_capture_error ?? ''), /in use|bind/i, 'no port clash');
   t.equal(childPids(again.pid, 'ffmpeg').length, 1, 'exactly one ffmpeg');

@@ -9,6 +9,7 @@ import path from 'node:path';
 import { openMjpeg, wsUpgradeStatus } from '../helpers/stream-client.js';
 import { mainJs, startServer, startServerWithFile, writeConfig, TEST_ADMIN_TOKEN } from '../helpers/child-server.js';
 import { startInProcess, startInProcessWithFile } from '../helpers/in-process.js';
+import { waitFor } from '../helpers/wait.js';
 import { call, streamRefusal } from '../helpers/http.js';
 
 const bearer = (tok: string) => ({ authorization: `Bearer ${tok}` });
@@ -122,6 +123,8 @@ t.test('repeated wrong tokens lock the address out for the window, even with a r
 
 t.test('auth.enabled false: everything is allowed and the start-up says so loudly', async (t) => {
   const srv = await startServer(t, { auth: { enabled: false } });
+  // The warning is a log line on stderr (written asynchronously); the listening line on stdout may come first.
+  await waitFor(() => /WARNING: auth\.enabled is false/.test(srv.output()), 'the start-up warning', 5000);
   t.match(srv.output(), /WARNING: auth\.enabled is false/);
   t.equal((await call(srv.base, 'GET', '/api/config/audit', undefined, { authorization: '' })).status, 200);
 });
