@@ -35,11 +35,17 @@ t.test('dragging a box on the car tracks it; smart clicks select or explain', as
   await page.mouse.click(ground.x, ground.y);
   await page.waitForFunction(`document.getElementById('command-result').dataset.command === 'smart_click'`);
   t.match(await page.textContent('#command-result'), /nothing selected: .+/, `bare ground: ${await page.textContent('#command-result')}`);
-  const person = (await truth(srv)).targets.find((x) => x.class_name === 'person')!;
-  const p = await toPage(page, person.bbox[0] + person.bbox[2] / 2, person.bbox[1] + person.bbox[3] / 2);
-  await page.mouse.click(p.x, p.y);
-  await page.waitForFunction(`/selected (?!.*nothing)/.test(document.getElementById('command-result').textContent)`, undefined, { timeout: 5000 })
-    .catch(() => undefined);
+  // A page lagging on a loaded machine may click a frame the server's ring no longer holds: that answer says so, and
+  // the click is made once more on a newer frame (any other answer stands).
+  for (let attempt = 0; attempt < 2; attempt++) {
+    if (attempt > 0) await page.evaluate(`document.getElementById('command-result').textContent = ''`);
+    const person = (await truth(srv)).targets.find((x) => x.class_name === 'person')!;
+    const p = await toPage(page, person.bbox[0] + person.bbox[2] / 2, person.bbox[1] + person.bbox[3] / 2);
+    await page.mouse.click(p.x, p.y);
+    await page.waitForFunction(`/selected (?!.*nothing)|no longer in the ring/.test(document.getElementById('command-result').textContent)`, undefined, { timeout: 5000 })
+      .catch(() => undefined);
+    if (!/no longer in the ring/.test(await page.textContent('#command-result') ?? '')) break;
+  }
   t.match(await page.textContent('#command-result'), /^smart_click: selected /, `target: ${await page.textContent('#command-result')}`);
   t.same(errors, [], `no console errors: ${errors.join(' | ')}`);
 });
